@@ -1,0 +1,25 @@
+"""kzforecast: probabilistic scenarios of an industry against its government's targets.
+
+The showcase case is Kazakhstan's motor-vehicle industry. The package ships
+sourced history (:func:`load_history`, :func:`sources`), the registry of official
+targets (:func:`load_targets`) with ex-post verdicts (:func:`verdicts`).
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from kzforecast.errors import DataError, KzForecastError, ScenarioError, TargetError
+
+try:
+    __version__ = version("kzforecast")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DataError",
+    "KzForecastError",
+    "ScenarioError",
+    "TargetError",
+    "__version__",
+]
