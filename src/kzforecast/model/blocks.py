@@ -1,0 +1,102 @@
+r"""One pure function per model block (DESIGN.md section 3).
+
+Each function advances one year for all paths at once: arguments are arrays of
+shape ``(n_paths,)`` (or scalars for fixed parameters) and the function returns
+new arrays. Nothing here draws random numbers: shocks come in as arguments,
+which is what makes common random numbers and the scalar reference test work.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+Arr = NDArray[np.float64]
+ArrOrFloat = Any  # ndarray of shape (n_paths,) or a Python float
+
+__all__ = [
+    "exchange_rate_step",
+    "market_step",
+    "partial_adjustment_step",
+    "ration_output",
+]
+
+
+def exchange_rate_step(
+    mu_z: ArrOrFloat,
+    s_z: ArrOrFloat,
+    p_dev: ArrOrFloat,
+    jump_mean: ArrOrFloat,
+    jump_sd: ArrOrFloat,
+    b_r: ArrOrFloat,
+    mu_r: ArrOrFloat,
+    s_r: ArrOrFloat,
+    e_z: Arr,
+    e_j: Arr,
+    e_r: Arr,
+    u_dev: Arr,
+) -> tuple[Arr, Arr, Arr]:
+    r"""Log changes of USD/KZT and RUB/KZT in one year, and the devaluation jump.
+
+    .. math::
+
+        D_t = 1[u_t < p_{dev}], \quad J_t = \max(0, \bar J + s_J \eta_t), \quad
+        dz_t = \mu_z + s_z e_t + J_t D_t, \quad dr_t = b_r dz_t + \mu_r + s_r e^r_t
+
+    Returns ``(dz, dr, jump)`` where ``jump = J_t D_t``.
+    """
+    jump = np.maximum(jump_mean + jump_sd * e_j, 0.0) * (u_dev < p_dev)
+    dz = mu_z + s_z * e_z + jump
+    dr = b_r * dz + mu_r + s_r * e_r
+    return dz, dr, jump
+
+
+def market_step(log_m: Arr, mu_m: ArrOrFloat, b_m: ArrOrFloat, s_m: ArrOrFloat, dz: Arr, e: Arr) -> Arr:
+    r""":math:`\log M_t = \log M_{t-1} + \mu_M - b_M dz_t + s_M e_t`."""
+    return log_m + mu_m - b_m * dz + s_m * e
+
+
+def partial_adjustment_step(
+    level: Arr, k: ArrOrFloat, ceiling: ArrOrFloat, s: ArrOrFloat, e: Arr
+) -> Arr:
+    r"""Partial adjustment towards a ceiling with noise on the logit scale.
+
+    .. math::
+
+        m_t = L_{t-1} + k (L_{max} - L_{t-1}), \quad
+        L_t = L_{max}\, \operatorname{expit}(\operatorname{logit}(m_t / L_{max}) + s e_t)
+
+    Keeps ``0 <= L_t <= L_max``; with ``s = 0`` it is exactly ``m_t``.
+    """
+    m = level + k * (ceiling - level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(ceiling > 0, m / ceiling, 0.0)
+        ratio = np.clip(ratio, 0.0, 1.0)
+        noisy = ceiling * special.expit(special.logit(ratio) + s * e)
+    # exact where there is no noise or the share sits at a bound
+    out = np.where((np.asarray(s) == 0) | (ratio <= 0.0) | (ratio >= 1.0), ceiling * ratio, noisy)
+    return np.asarray(out, dtype=np.float64)
+
+
+def ration_output(
+    capacity: Arr, u_max: ArrOrFloat, domestic_demand: Arr, export_demand: Arr
+) -> tuple[Arr, Arr, Arr]:
+    r"""Output under a capacity limit, rationing domestic supply and exports in proportion.
+
+    .. math::
+
+        Q_t = \min(u_{max} K_t, S_t M_t + X^*_t), \quad
+        \rho_t = Q_t / (S_t M_t + X^*_t), \quad X_t = \rho_t X^*_t
+
+    Returns ``(output, domestic_supply, exports)``.
+    """
+    demand = domestic_demand + export_demand
+    q = np.minimum(u_max * capacity, demand)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(demand > 0, q / demand, 1.0)
+    rho = np.minimum(rho, 1.0)
+    exports = np.minimum(export_demand * rho, q)
+    return q, domestic_demand * rho, exports

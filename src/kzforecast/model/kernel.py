@@ -1,0 +1,275 @@
+r"""The year loop: all model blocks for a set of paths, given parameters and shocks.
+
+:func:`run_paths` is a pure function. Arrays are laid out ``(year, path)``;
+the recursion runs row by row over years (a Python loop over at most ~100
+years), every row a whole-path NumPy operation. Parameters are arrays of shape
+``(n_paths,)`` or Python floats (point masses).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+from kzforecast.model.blocks import (
+    exchange_rate_step,
+    market_step,
+    partial_adjustment_step,
+    ration_output,
+)
+
+Arr = NDArray[np.float64]
+
+__all__ = ["SHOCK_SHAPES", "VARIABLES", "Shocks", "run_paths"]
+
+VARIABLES: tuple[str, ...] = (
+    "vehicle_output",
+    "capacity",
+    "new_vehicle_sales",
+    "domestic_supply",
+    "domestic_share_of_sales",
+    "export_demand",
+    "export_units",
+    "exports_to_russia",
+    "exports_to_uzbekistan",
+    "exports_to_kyrgyzstan",
+    "exports_to_tajikistan",
+    "exports_to_other",
+    "local_content_share",
+    "ckd_share",
+    "usd_kzt",
+    "rub_kzt",
+    "devaluation",
+    "processing_output_index",
+    "processing_exports_usd_bn",
+    "processing_investment_kzt_trn",
+    "processing_state_investment_kzt_trn",
+    "processing_private_investment_kzt_trn",
+)
+"""Simulated variables, in the order of the first axis of kept path arrays."""
+
+UNITS: dict[str, str] = {
+    "vehicle_output": "vehicles per year",
+    "capacity": "vehicles per year",
+    "new_vehicle_sales": "vehicles per year",
+    "domestic_supply": "vehicles per year",
+    "domestic_share_of_sales": "fraction",
+    "export_demand": "vehicles per year",
+    "export_units": "vehicles per year",
+    "exports_to_russia": "vehicles per year",
+    "exports_to_uzbekistan": "vehicles per year",
+    "exports_to_kyrgyzstan": "vehicles per year",
+    "exports_to_tajikistan": "vehicles per year",
+    "exports_to_other": "vehicles per year",
+    "local_content_share": "fraction",
+    "ckd_share": "fraction",
+    "usd_kzt": "KZT per USD (annual average)",
+    "rub_kzt": "KZT per RUB (annual average)",
+    "devaluation": "1 in a devaluation year, else 0",
+    "processing_output_index": "real index (history's base year = 1)",
+    "processing_exports_usd_bn": "USD bn",
+    "processing_investment_kzt_trn": "trillion KZT",
+    "processing_state_investment_kzt_trn": "trillion KZT",
+    "processing_private_investment_kzt_trn": "trillion KZT",
+}
+
+SHOCK_SHAPES: dict[str, tuple[int, int]] = {
+    # stream -> (number of normal series per year, number of uniform series per year)
+    "exchange_rate": (3, 1),
+    "market": (1, 0),
+    "domestic_share": (1, 0),
+    "exports": (1, 0),
+    "local_content": (1, 0),
+    "ckd_share": (1, 0),
+    "processing": (3, 0),
+    "trend": (1, 0),
+}
+"""Shocks each model block draws per path and year (fixed, whatever the parameters)."""
+
+
+@dataclass(frozen=True)
+class Shocks:
+    """Standard shocks for a set of paths.
+
+    ``normal[stream]`` has shape ``(n_series, n_years, n_paths)`` of N(0, 1)
+    draws, ``uniform[stream]`` the same layout of U(0, 1) draws, and
+    ``destinations`` shape ``(5, n_paths)`` of U(0, 1) draws for the Dirichlet.
+    """
+
+    normal: dict[str, Arr]
+    uniform: dict[str, Arr]
+    destinations: Arr
+
+
+@dataclass(frozen=True)
+class Initial:
+    """Initial state as floats (all resolved)."""
+
+    vehicle_output: float
+    output_growth: float
+    new_vehicle_sales: float
+    domestic_share_of_sales: float
+    export_demand: float
+    usd_kzt: float
+    rub_kzt: float
+    local_content_share: float
+    ckd_share: float
+    processing_output_index: float
+    processing_exports_usd_bn: float
+    processing_investment_kzt_trn: float
+
+
+@dataclass(frozen=True)
+class PlantArrays:
+    """Capacity pipeline: per plant its capacity and first operating year, per path."""
+
+    capacity: list[Any]
+    first_year: list[Any]
+
+
+def run_paths(
+    p: dict[str, Any],
+    shocks: Shocks,
+    init: Initial,
+    years: NDArray[np.int64],
+    *,
+    as_of: int,
+    model: str,
+    export_start_year: int,
+    plants: PlantArrays,
+    destination_shares: Arr,
+    out: Arr | None = None,
+) -> Arr:
+    """Run every block over all years for ``n`` paths.
+
+    Parameters
+    ----------
+    p : dict
+        Parameter values by short name (``mu_z``, ``s_M``, ...): arrays ``(n,)``
+        or floats.
+    shocks : Shocks
+        Standard shocks, see :class:`Shocks`.
+    init : Initial
+        State in the as-of year.
+    years : ndarray of int
+        Simulated years ``as_of + 1 .. horizon``.
+    destination_shares : ndarray, shape (5, n)
+        Export destination shares per path (columns sum to 1).
+    out : ndarray, shape (len(VARIABLES), n_years, n), optional
+        Buffer to write into.
+
+    Returns
+    -------
+    ndarray, shape (len(VARIABLES), n_years, n)
+        ``(variable, year, path)``, variables in :data:`VARIABLES` order.
+    """
+    n_years = len(years)
+    n = shocks.destinations.shape[1]
+    if out is None:
+        out = np.empty((len(VARIABLES), n_years, n), dtype=np.float64)
+    (
+        o_q, o_k, o_m, o_d, o_s, o_xs, o_x, o_ru, o_uz, o_kg, o_tj, o_ot,
+        o_l, o_c, o_usd, o_rub, o_dev, o_pi, o_pe, o_pv, o_pvs, o_pvp,
+    ) = out  # fmt: skip
+    dest_out = (o_ru, o_uz, o_kg, o_tj, o_ot)
+
+    nz = shocks.normal
+    e_fx = nz["exchange_rate"]
+    u_fx = shocks.uniform["exchange_rate"]
+    e_m = nz["market"][0]
+    e_s = nz["domestic_share"][0]
+    e_x = nz["exports"][0]
+    e_l = nz["local_content"][0]
+    e_c = nz["ckd_share"][0]
+    e_p = nz["processing"]
+    e_q = nz["trend"][0]
+
+    z = np.full(n, math.log(init.usd_kzt))
+    r = np.full(n, math.log(init.rub_kzt))
+    log_m = np.full(n, math.log(init.new_vehicle_sales))
+    lg_s = np.full(n, float(special.logit(init.domestic_share_of_sales)))
+    with np.errstate(divide="ignore"):
+        log_x = np.full(n, math.log(init.export_demand) if init.export_demand > 0 else -np.inf)
+    started = as_of >= export_start_year
+    level_l = np.full(n, init.local_content_share)
+    level_c = np.full(n, init.ckd_share)
+    log_pi = np.full(n, math.log(init.processing_output_index))
+    log_pe = np.full(n, math.log(init.processing_exports_usd_bn))
+    log_pv = np.full(n, math.log(init.processing_investment_kzt_trn))
+    trend = model == "trend"
+    if trend:
+        log_q = np.full(n, math.log(max(init.vehicle_output, 1e-300)))
+        growth = np.full(n, init.output_growth) + 0.0 * p["mu_q"]
+
+    # keep the capacity limit at the start year of the run (existing capacity)
+    for t in range(n_years):
+        year = int(years[t])
+        dz, dr, jump = exchange_rate_step(
+            p["mu_z"], p["s_z"], p["p_dev"], p["jump_mean"], p["jump_sd"],
+            p["b_r"], p["mu_r"], p["s_r"],
+            e_fx[0, t], e_fx[1, t], e_fx[2, t], u_fx[0, t],
+        )  # fmt: skip
+        z += dz
+        r += dr
+        np.exp(z, out=o_usd[t])
+        np.exp(r, out=o_rub[t])
+        np.greater(jump, 0.0, out=o_dev[t])
+
+        log_m = market_step(log_m, p["mu_M"], p["b_M"], p["s_M"], dz, e_m[t])
+        sales = np.exp(log_m, out=o_m[t])
+        lg_s = lg_s + p["k_S"] + p["s_S"] * e_s[t]
+        share = special.expit(lg_s)
+
+        if year < export_start_year:
+            x_star = np.zeros(n)
+        else:
+            if year == export_start_year and not started:
+                with np.errstate(divide="ignore"):
+                    log_x = np.log(np.broadcast_to(p["x_start"], (n,)).astype(np.float64))
+                started = True
+            else:
+                log_x = log_x + p["mu_X"] + p["b_X"] * dr + p["s_X"] * e_x[t]
+            x_star = np.exp(log_x)
+        o_xs[t] = x_star
+
+        cap = np.broadcast_to(p["existing"], (n,)).astype(np.float64)
+        for c_p, y_p in zip(plants.capacity, plants.first_year):
+            cap = cap + c_p * (year >= y_p)
+        o_k[t] = cap
+
+        dom_demand = share * sales
+        if trend:
+            growth = p["mu_q"] + p["phi"] * (growth - p["mu_q"]) + p["s_q"] * e_q[t] - p["b_q"] * jump
+            log_q = log_q + growth
+            q = np.exp(log_q)
+            x = np.minimum(x_star, q)
+            d = q - x
+        else:
+            q, d, x = ration_output(cap, p["u_max"], dom_demand, x_star)
+        o_q[t] = q
+        o_d[t] = d
+        o_x[t] = x
+        np.divide(d, sales, out=o_s[t])
+        np.minimum(o_s[t], 1.0, out=o_s[t])
+        for i, dest in enumerate(dest_out):
+            np.multiply(x, destination_shares[i], out=dest[t])
+
+        level_l = partial_adjustment_step(level_l, p["k_L"], p["L_max"], p["s_L"], e_l[t])
+        o_l[t] = level_l
+        level_c = partial_adjustment_step(level_c, p["k_C"], p["C_max"], p["s_C"], e_c[t])
+        o_c[t] = level_c
+
+        log_pi = log_pi + p["g_P"] + p["s_P"] * e_p[0, t]
+        log_pe = log_pe + p["g_E"] + p["s_E"] * e_p[1, t]
+        log_pv = log_pv + p["g_I"] + p["s_I"] * e_p[2, t]
+        np.exp(log_pi, out=o_pi[t])
+        np.exp(log_pe, out=o_pe[t])
+        inv = np.exp(log_pv, out=o_pv[t])
+        np.multiply(inv, p["theta"], out=o_pvs[t])
+        np.subtract(inv, o_pvs[t], out=o_pvp[t])
+    return out

@@ -1,0 +1,298 @@
+"""Probability distributions for scenario parameters.
+
+Every parameter of a :class:`~kzforecast.Scenario` is one of these. Each scalar
+distribution maps uniform numbers to values through its inverse CDF
+(:meth:`ppf`), so that parameters can be drawn independently or, through a
+Gaussian copula, with a given rank correlation while each keeps its own
+marginal distribution.
+
+In a TOML scenario file a parameter is either a plain number (a point mass) or
+an inline table naming the distribution, for example::
+
+    mu_M = 0.05                                  # fixed
+    s_M = { dist = "lognormal", mu = -2.3, sigma = 0.3 }
+    k_L = { dist = "beta", a = 2.0, b = 8.0 }
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from scipy import special, stats
+
+__all__ = [
+    "Beta",
+    "Dirichlet",
+    "Distribution",
+    "Fixed",
+    "LogNormal",
+    "Normal",
+    "Triangular",
+    "TruncatedNormal",
+    "Uniform",
+]
+
+FloatArray = NDArray[np.float64]
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def ppf(self, u: FloatArray) -> FloatArray:  # pragma: no cover - abstract
+        """Inverse cumulative distribution function, applied element-wise."""
+        raise NotImplementedError
+
+    @property
+    def is_fixed(self) -> bool:
+        """True when the distribution is a point mass."""
+        return False
+
+    def bounds(self) -> tuple[float, float]:
+        """The support ``(low, high)``; infinite ends are ``-inf``/``inf``."""
+        return (-math.inf, math.inf)
+
+    def quantile(self, q: float) -> float:
+        """The ``q``-quantile as a float."""
+        return float(self.ppf(np.array([q], dtype=np.float64))[0])
+
+    def mean(self) -> float:  # pragma: no cover - abstract
+        """The mean of the distribution."""
+        raise NotImplementedError
+
+
+class Fixed(_Dist):
+    """A point mass: the parameter is known. Written in TOML as a plain number."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: float = Field(allow_inf_nan=False)
+
+    def ppf(self, u: FloatArray) -> FloatArray:
+        return np.full(np.shape(u), self.value, dtype=np.float64)
+
+    @property
+    def is_fixed(self) -> bool:
+        return True
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.value, self.value)
+
+    def mean(self) -> float:
+        return self.value
+
+
+class Normal(_Dist):
+    """Normal distribution with ``mean`` and standard deviation ``sd`` (>= 0)."""
+
+    dist: Literal["normal"]
+    mean_: float = Field(alias="mean", allow_inf_nan=False)
+    sd: float = Field(ge=0.0, allow_inf_nan=False)
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def ppf(self, u: FloatArray) -> FloatArray:
+        return self.mean_ + self.sd * special.ndtri(u)
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.sd == 0.0
+
+    def mean(self) -> float:
+        return self.mean_
+
+
+class TruncatedNormal(_Dist):
+    """Normal(``mean``, ``sd``) truncated to ``[low, high]``."""
+
+    dist: Literal["truncnormal"]
+    mean_: float = Field(alias="mean", allow_inf_nan=False)
+    sd: float = Field(gt=0.0, allow_inf_nan=False)
+    low: float = -math.inf
+    high: float = math.inf
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _check(self) -> TruncatedNormal:
+        if not self.low < self.high:
+            raise ValueError(f"low must be < high, got low={self.low}, high={self.high}")
+        return self
+
+    def _frozen(self) -> Any:
+        a = (self.low - self.mean_) / self.sd
+        b = (self.high - self.mean_) / self.sd
+        return stats.truncnorm(a, b, loc=self.mean_, scale=self.sd)
+
+    def ppf(self, u: FloatArray) -> FloatArray:
+        return np.asarray(self._frozen().ppf(u), dtype=np.float64)
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+    def mean(self) -> float:
+        return float(self._frozen().mean())
+
+
+class LogNormal(_Dist):
+    """Log-normal: ``log X ~ Normal(mu, sigma)`` (parameters on the log scale)."""
+
+    dist: Literal["lognormal"]
+    mu: float = Field(allow_inf_nan=False)
+    sigma: float = Field(ge=0.0, allow_inf_nan=False)
+
+    def ppf(self, u: FloatArray) -> FloatArray:
+        return np.exp(self.mu + self.sigma * special.ndtri(u))
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.sigma == 0.0
+
+    def bounds(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+    def mean(self) -> float:
+        return math.exp(self.mu + 0.5 * self.sigma**2)
+
+
+class Uniform(_Dist):
+    """Uniform on ``[low, high]``."""
+
+    dist: Literal["uniform"]
+    low: float = Field(allow_inf_nan=False)
+    high: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _check(self) -> Uniform:
+        if not self.low <= self.high:
+            raise ValueError(f"low must be <= high, got low={self.low}, high={self.high}")
+        return self
+
+    def ppf(self, u: FloatArray) -> FloatArray:
+        return self.low + (self.high - self.low) * np.asarray(u, dtype=np.float64)
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.low == self.high
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+    def mean(self) -> float:
+        return 0.5 * (self.low + self.high)
+
+
+class Triangular(_Dist):
+    """Triangular on ``[low, high]`` with peak at ``mode``."""
+
+    dist: Literal["triangular"]
+    low: float = Field(allow_inf_nan=False)
+    mode: float = Field(allow_inf_nan=False)
+    high: float = Field(allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _check(self) -> Triangular:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(
+                "need low <= mode <= high and low < high, got "
+                f"low={self.low}, mode={self.mode}, high={self.high}"
+            )
+        return self
+
+    def ppf(self, u: FloatArray) -> FloatArray:
+        u = np.asarray(u, dtype=np.float64)
+        a, c, b = self.low, self.mode, self.high
+        fc = (c - a) / (b - a)
+        left = a + np.sqrt(u * (b - a) * (c - a))
+        right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))
+        return np.where(u < fc, left, right)
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3.0
+
+
+class Beta(_Dist):
+    """Beta(``a``, ``b``) rescaled to ``[low, high]`` (default ``[0, 1]``)."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0.0, allow_inf_nan=False)
+    b: float = Field(gt=0.0, allow_inf_nan=False)
+    low: float = Field(default=0.0, allow_inf_nan=False)
+    high: float = Field(default=1.0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _check(self) -> Beta:
+        if not self.low < self.high:
+            raise ValueError(f"low must be < high, got low={self.low}, high={self.high}")
+        return self
+
+    def ppf(self, u: FloatArray) -> FloatArray:
+        x = special.betaincinv(self.a, self.b, np.asarray(u, dtype=np.float64))
+        return self.low + (self.high - self.low) * np.asarray(x, dtype=np.float64)
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+    def mean(self) -> float:
+        return self.low + (self.high - self.low) * self.a / (self.a + self.b)
+
+
+def _number_to_fixed(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # let pydantic reject it
+    if isinstance(value, int | float):
+        return {"dist": "fixed", "value": float(value)}
+    return value
+
+
+Distribution = Annotated[
+    Fixed | Normal | TruncatedNormal | LogNormal | Uniform | Triangular | Beta,
+    Field(discriminator="dist"),
+    BeforeValidator(_number_to_fixed),
+]
+"""Any scalar parameter distribution (a plain number means :class:`Fixed`)."""
+
+
+class Dirichlet(BaseModel):
+    """Dirichlet distribution over named shares that sum to 1.
+
+    ``alpha`` maps each category to its concentration (> 0). The expected share
+    of category *k* is ``alpha[k] / sum(alpha)``; larger totals mean less
+    uncertainty. ``fixed = true`` uses the expected shares on every path.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    dist: Literal["dirichlet"] = "dirichlet"
+    alpha: dict[str, Annotated[float, Field(gt=0.0, allow_inf_nan=False)]]
+    fixed: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Dirichlet:
+        if len(self.alpha) < 1:
+            raise ValueError("alpha needs at least one category")
+        return self
+
+    def expected(self) -> dict[str, float]:
+        """Expected share of each category."""
+        total = sum(self.alpha.values())
+        return {k: v / total for k, v in self.alpha.items()}
+
+    def draw(self, u: FloatArray) -> FloatArray:
+        """Shares from uniforms ``u`` of shape ``(n_categories, n_paths)``.
+
+        Uses ``X_k = G_k / sum_j G_j`` with ``G_k = F^{-1}_{Gamma(alpha_k)}(u_k)``
+        (inverse CDF, so the draw is a smooth, monotone function of ``u`` and
+        common random numbers carry over between scenarios).
+        """
+        if self.fixed:
+            e = np.array(list(self.expected().values()), dtype=np.float64)
+            return np.repeat(e[:, None], u.shape[1], axis=1)
+        alpha = np.array(list(self.alpha.values()), dtype=np.float64)[:, None]
+        g = np.maximum(special.gammaincinv(alpha, u), 1e-300)
+        return np.asarray(g / g.sum(axis=0, keepdims=True), dtype=np.float64)

@@ -1,0 +1,420 @@
+"""``simulate``: a scenario in, a seeded Monte Carlo :class:`~kzforecast.Simulation` out.
+
+Paths are generated in a fixed grid of blocks of :data:`~kzforecast._seeding.GRID_BLOCK`
+paths, each block with its own random streams (one per model block, one per
+uncertain parameter), so the result depends only on the scenario, the seed and
+the number of paths: not on the memory chunk size, the number of threads or the
+engine. Summaries are accumulated block by block, so memory is bounded by the
+chunk size unless ``keep_paths=True``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+from scipy.stats import qmc
+
+from kzforecast._seeding import (
+    GRID_BLOCK,
+    STREAM,
+    SeedLike,
+    block_generator,
+    root_seed_sequence,
+    seed_record,
+)
+from kzforecast._summary import BlockSummary
+from kzforecast.errors import ScenarioError
+from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, Initial, PlantArrays, Shocks, run_paths
+from kzforecast.results import Simulation
+from kzforecast.scenario import DESTINATIONS, Scenario
+
+__all__ = ["resolve_initial", "simulate"]
+
+Arr = NDArray[np.float64]
+Sampling = Literal["random", "antithetic", "sobol"]
+_U_EPS = 1e-12
+
+BlockHook = Callable[[int, Arr, dict[str, Any]], Any]
+"""Called per grid block with (block index, values (V, T, n), parameters); returns a payload."""
+
+
+def _short(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def _normals(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling) -> Arr:
+    """Standard normals of shape ``(*lead, GRID_BLOCK)``."""
+    if sampling == "sobol":
+        d = int(np.prod(lead)) if lead else 1
+        eng = qmc.Sobol(d, scramble=True, seed=gen)
+        u = eng.random_base2(int(math.log2(GRID_BLOCK)))  # (GRID_BLOCK, d)
+        z = special.ndtri(np.clip(u, _U_EPS, 1 - _U_EPS)).T
+        return np.ascontiguousarray(z.reshape(*lead, GRID_BLOCK))
+    if sampling == "antithetic":
+        half = gen.standard_normal((*lead, GRID_BLOCK // 2))
+        return np.concatenate([half, -half], axis=-1)
+    return gen.standard_normal((*lead, GRID_BLOCK))
+
+
+def _uniforms(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling) -> Arr:
+    if sampling == "antithetic":
+        half = gen.random((*lead, GRID_BLOCK // 2))
+        return np.concatenate([half, 1.0 - half], axis=-1)
+    return gen.random((*lead, GRID_BLOCK))
+
+
+def _draw_parameters(
+    scenario: Scenario, root: np.random.SeedSequence, block: int, n: int, sampling: Sampling
+) -> dict[str, Any]:
+    """Per-path parameter values by dotted path (floats for point masses)."""
+    params = scenario.parameters()
+    z: dict[str, Arr] = {}
+    for path, dist in params.items():
+        if dist.is_fixed:
+            continue
+        gen = block_generator(root, block, STREAM["params"], scenario.stream_key(path))
+        z[path] = _normals(gen, (), "antithetic" if sampling == "antithetic" else "random")[:n]
+    corr = scenario.correlation
+    if corr is not None:
+        stacked = np.stack([z[p] for p in corr.parameters])
+        mixed = corr.gaussian_factor() @ stacked
+        for i, p in enumerate(corr.parameters):
+            z[p] = mixed[i]
+    out: dict[str, Any] = {}
+    for path, dist in params.items():
+        if dist.is_fixed:
+            out[path] = float(dist.quantile(0.5)) if dist.dist != "fixed" else float(dist.value)
+        else:
+            u = np.clip(special.ndtr(z[path]), _U_EPS, 1 - _U_EPS)
+            out[path] = dist.ppf(u)
+    return out
+
+
+def _draw_shocks(
+    root: np.random.SeedSequence, block: int, n_years: int, n: int, sampling: Sampling
+) -> Shocks:
+    normal: dict[str, Arr] = {}
+    uniform: dict[str, Arr] = {}
+    for stream, (nn, nu) in SHOCK_SHAPES.items():
+        gen = block_generator(root, block, STREAM[stream])
+        normal[stream] = _normals(gen, (nn, n_years), sampling)[..., :n]
+        uniform[stream] = _uniforms(gen, (nu, n_years), sampling)[..., :n]
+    gen = block_generator(root, block, STREAM["destinations"])
+    dest = _uniforms(gen, (len(DESTINATIONS),), sampling)[..., :n]
+    return Shocks(normal, uniform, dest)
+
+
+def _concat_shocks(parts: Sequence[Shocks]) -> Shocks:
+    if len(parts) == 1:
+        return parts[0]
+    return Shocks(
+        {k: np.concatenate([p.normal[k] for p in parts], axis=-1) for k in parts[0].normal},
+        {k: np.concatenate([p.uniform[k] for p in parts], axis=-1) for k in parts[0].uniform},
+        np.concatenate([p.destinations for p in parts], axis=-1),
+    )
+
+
+def _concat_params(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    if len(parts) == 1:
+        return parts[0]
+    out: dict[str, Any] = {}
+    for k, v in parts[0].items():
+        out[k] = v if isinstance(v, float) else np.concatenate([p[k] for p in parts])
+    return out
+
+
+def resolve_initial(scenario: Scenario, history: Any = None) -> tuple[Initial, dict[str, str]]:
+    """Fill the scenario's missing initial state from history at (or before) ``as_of``.
+
+    Returns the resolved state and, per field, where its value came from.
+    """
+    init = scenario.initial
+    provenance: dict[str, str] = {}
+    values: dict[str, float] = {}
+    missing = init.missing()
+    hist = None
+    if missing:
+        if history is None:
+            from kzforecast.data import load_history
+
+            history = load_history()
+        hist = history
+    fallback = {
+        # fields with a natural value when history has nothing up to as_of
+        "output_growth": ("trend drift mu_q (no growth history)", None),
+        "export_demand": ("0 (exports not started by as_of)", 0.0),
+        "ckd_share": ("no history: 0", 0.0),
+    }
+    for name in type(init).model_fields:
+        given = getattr(init, name)
+        if given is not None:
+            values[name] = float(given)
+            provenance[name] = "scenario"
+            continue
+        assert hist is not None
+        series = "export_units" if name == "export_demand" else name
+        if name == "output_growth":
+            col = hist.get("vehicle_output")
+            if col is not None:
+                col = col.loc[: scenario.as_of].dropna()
+            if col is not None and len(col) >= 2 and col.index[-1] - col.index[-2] == 1:
+                values[name] = float(np.log(col.iloc[-1] / col.iloc[-2]))
+                provenance[name] = f"history {col.index[-2]}-{col.index[-1]}"
+                continue
+            values[name] = float(scenario.blocks.trend.mu_q.mean())
+            provenance[name] = fallback[name][0]
+            continue
+        col = hist[series].loc[: scenario.as_of].dropna() if series in hist else None
+        if col is not None and len(col):
+            values[name] = float(col.iloc[-1])
+            provenance[name] = f"history {series} {int(col.index[-1])}"
+            continue
+        if name in fallback and fallback[name][1] is not None:
+            values[name] = float(fallback[name][1])  # type: ignore[arg-type]
+            provenance[name] = fallback[name][0]
+            continue
+        raise ScenarioError(
+            f"no value given and none in history up to {scenario.as_of}",
+            source=scenario.name,
+            location=f"initial.{name}",
+            allowed="a number in the scenario's [initial] table",
+        )
+    return Initial(**values), provenance
+
+
+@dataclass(frozen=True)
+class _Plan:
+    scenario: Scenario
+    root: np.random.SeedSequence
+    init: Initial
+    n_paths: int
+    sampling: Sampling
+
+    @property
+    def n_blocks(self) -> int:
+        return -(-self.n_paths // GRID_BLOCK)
+
+    def block_len(self, b: int) -> int:
+        return min(GRID_BLOCK, self.n_paths - b * GRID_BLOCK)
+
+
+def _run_chunk(
+    plan: _Plan, blocks: range, keep: bool, hook: BlockHook | None
+) -> tuple[list[BlockSummary], list[Any], Arr | None]:
+    """Simulate consecutive grid blocks together; summarise each block separately."""
+    sc = plan.scenario
+    years = sc.years
+    sizes = [plan.block_len(b) for b in blocks]
+    params_parts = [_draw_parameters(sc, plan.root, b, n, plan.sampling) for b, n in zip(blocks, sizes)]
+    shocks = _concat_shocks(
+        [_draw_shocks(plan.root, b, len(years), n, plan.sampling) for b, n in zip(blocks, sizes)]
+    )
+    params = _concat_params(params_parts)
+    short = {_short(k): v for k, v in params.items() if ".plants." not in k}
+    n_total = sum(sizes)
+    plants = sc.blocks.capacity.plants
+    caps = [params[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(plants))]
+    first = [
+        pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
+        for i, pl in enumerate(plants)
+    ]
+    shares = sc.blocks.exports.destinations.draw(
+        np.clip(shocks.destinations, _U_EPS, 1 - _U_EPS)
+    )
+    values = run_paths(
+        short,
+        shocks,
+        plan.init,
+        years,
+        as_of=sc.as_of,
+        model=sc.model,
+        export_start_year=sc.blocks.exports.start_year,
+        plants=PlantArrays(caps, first),
+        destination_shares=shares,
+    )
+    summaries: list[BlockSummary] = []
+    payloads: list[Any] = []
+    start = 0
+    for b, n, pp in zip(blocks, sizes, params_parts):
+        part = values[:, :, start : start + n]
+        summaries.append(BlockSummary.of(part))
+        if hook is not None:
+            payloads.append(hook(b, part, pp))
+        start += n
+    assert start == n_total
+    return summaries, payloads, (values if keep else None)
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    paths: int = 10_000,
+    seed: SeedLike = None,
+    keep_paths: bool = False,
+    block_size: int = 4 * GRID_BLOCK,
+    sampling: Sampling = "random",
+    threads: int = 1,
+    progress: bool | None = None,
+    history: Any = None,
+    _hook: BlockHook | None = None,
+) -> Simulation:
+    """Run a Monte Carlo simulation of a scenario.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to simulate (see :class:`~kzforecast.Scenario`).
+    paths : int, default 10_000
+        Number of Monte Carlo paths (>= 1).
+    seed : int, sequence of int, SeedSequence or None
+        Root seed. ``None`` draws fresh entropy, recorded in
+        ``Simulation.attrs["seed"]`` so the run can be repeated.
+    keep_paths : bool, default False
+        Keep the full ``variable x path x year`` array (memory grows with
+        ``paths``); otherwise only block-merged summaries are kept.
+    block_size : int, default 16384
+        Paths processed together in memory: a multiple of the fixed random grid
+        of 4096 paths. It changes memory use and speed, never the results.
+    sampling : {"random", "antithetic", "sobol"}
+        ``antithetic`` pairs every path with its mirror (shocks ``-e``, uniforms
+        ``1 - u``, parameter normals ``-z``): it reduces the variance of means of
+        outputs that are close to monotone in the shocks (levels, growth
+        targets). ``sobol`` draws the normal shocks from a scrambled Sobol
+        sequence (scipy.stats.qmc) per block: it helps smooth statistics of
+        few-year horizons; for indicator (target met) probabilities and long
+        horizons its gain is small. Plain ``random`` is the default and the
+        only one whose standard errors are the textbook ones.
+    threads : int, default 1
+        Worker threads for chunks (results are identical for any number).
+    progress : bool or None
+        Show a progress bar (tqdm). ``None``: only when stderr is a terminal.
+    history : DataFrame, optional
+        Wide history (:func:`kzforecast.load_history`) used to fill the
+        scenario's missing initial state; default the shipped data.
+
+    Returns
+    -------
+    Simulation
+
+    Examples
+    --------
+    >>> from kzforecast import Scenario, simulate
+    >>> sim = simulate(Scenario.builtin("baseline"), paths=2000, seed=1)
+    >>> sim.n_paths
+    2000
+    >>> bool((sim.summary("vehicle_output")["p50"] > 0).all())
+    True
+    """
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}")
+    if isinstance(paths, bool) or not isinstance(paths, int | np.integer) or paths < 1:
+        raise ValueError(f"paths must be an integer >= 1, got {paths!r}")
+    if paths > 2_000_000_000:
+        raise ValueError(f"paths must be at most 2e9, got {paths}")
+    if (
+        isinstance(block_size, bool)
+        or not isinstance(block_size, int | np.integer)
+        or block_size < GRID_BLOCK
+        or block_size % GRID_BLOCK
+    ):
+        raise ValueError(
+            f"block_size must be a positive multiple of {GRID_BLOCK} (the fixed random grid), "
+            f"got {block_size!r}"
+        )
+    if sampling not in ("random", "antithetic", "sobol"):
+        raise ValueError(f"sampling must be 'random', 'antithetic' or 'sobol', got {sampling!r}")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
+    if keep_paths and paths * len(VARIABLES) * len(scenario.years) * 8 > 8 * 2**30:
+        raise ValueError(
+            "keep_paths=True would need more than 8 GiB; use keep_paths=False (summaries only) "
+            "or fewer paths"
+        )
+    if paths < 1000:
+        warnings.warn(
+            f"{paths} paths give target probabilities with a standard error up to "
+            f"{50 / math.sqrt(paths):.1f} percentage points; use at least 1000",
+            UserWarning,
+            stacklevel=2,
+        )
+    root = root_seed_sequence(seed)
+    init, provenance = resolve_initial(scenario, history)
+    plan = _Plan(scenario, root, init, int(paths), sampling)
+    per_chunk = block_size // GRID_BLOCK
+    chunks = [
+        range(s, min(s + per_chunk, plan.n_blocks)) for s in range(0, plan.n_blocks, per_chunk)
+    ]
+
+    def work(c: range) -> tuple[list[BlockSummary], list[Any], Arr | None]:
+        return _run_chunk(plan, c, keep_paths, _hook)
+
+    show = progress if progress is not None else sys.stderr.isatty()
+    from tqdm.auto import tqdm
+
+    bar = tqdm(
+        total=plan.n_paths,
+        unit="path",
+        unit_scale=True,
+        disable=not show or len(chunks) < 2,
+        delay=0.5,
+        desc=f"simulate {scenario.name}",
+    )
+    results: list[tuple[list[BlockSummary], list[Any], Arr | None]] = []
+    try:
+        if threads == 1:
+            for c in chunks:
+                results.append(work(c))
+                bar.update(sum(plan.block_len(b) for b in c))
+        else:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                for c, res in zip(chunks, pool.map(work, chunks)):
+                    results.append(res)
+                    bar.update(sum(plan.block_len(b) for b in c))
+    finally:
+        bar.close()
+
+    summary: BlockSummary | None = None
+    payloads: list[Any] = []
+    kept: list[Arr] = []
+    for sums, pays, vals in results:  # merged in grid-block order
+        for s in sums:
+            summary = s if summary is None else summary.merge(s)
+        payloads.extend(pays)
+        if vals is not None:
+            kept.append(vals)
+    assert summary is not None
+    path_values = None
+    if keep_paths:
+        path_values = np.concatenate(kept, axis=-1).transpose(0, 2, 1)
+    import kzforecast
+
+    attrs: dict[str, Any] = {
+        "seed": seed_record(root),
+        "paths": plan.n_paths,
+        "grid_block": GRID_BLOCK,
+        "sampling": sampling,
+        "kzforecast_version": kzforecast.__version__,
+        "numpy_version": np.__version__,
+        "initial_state": {k: getattr(init, k) for k in init.__dataclass_fields__},
+        "initial_state_source": provenance,
+    }
+    return Simulation(
+        scenario=scenario,
+        years=scenario.years,
+        variables=VARIABLES,
+        n_paths=plan.n_paths,
+        moments=summary.moments,
+        sketch=summary.sketch,
+        paths=path_values,
+        attrs=attrs,
+        block_payloads=tuple(payloads),
+    )
