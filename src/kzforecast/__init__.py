@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from kzforecast._simulate import simulate
 from kzforecast.errors import DataError, KzForecastError, ScenarioError, TargetError
+from kzforecast.results import Simulation
+from kzforecast.scenario import Scenario
 
 try:
     __version__ = version("kzforecast")
@@ -19,7 +22,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "DataError",
     "KzForecastError",
+    "Scenario",
     "ScenarioError",
+    "Simulation",
     "TargetError",
     "__version__",
+    "simulate",
 ]

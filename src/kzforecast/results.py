@@ -124,7 +124,9 @@ class Simulation:
     def sketch_quantiles(self, variable: str, quantiles: Sequence[float]) -> NDArray[np.float64]:
         """Sketch quantile estimates, shape ``(year, len(quantiles))``."""
         i = self._var_index(variable)
-        return Sketch(self.sketch.counts[i]).quantile(np.asarray(quantiles, dtype=np.float64))
+        est = Sketch(self.sketch.counts[i]).quantile(np.asarray(quantiles, dtype=np.float64))
+        # the exact min and max are known: the estimate cannot lie outside them
+        return np.clip(est, self.moments.vmin[i][:, None], self.moments.vmax[i][:, None])
 
     def to_frame(self, variables: Sequence[str] | None = None) -> pd.DataFrame:
         """Tidy long table ``variable, path, year, value`` (needs kept paths).

@@ -1,0 +1,49 @@
+"""Contract: every simulated number is finite and within its economic bounds."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+
+from kzforecast import Scenario, simulate
+from kzforecast.scenario import DESTINATIONS
+
+from .strategies import scenarios
+
+
+@settings(max_examples=40)
+@given(scenario=scenarios())
+def test_bounds_hold_for_random_scenarios(scenario: Scenario) -> None:
+    sim = simulate(scenario, paths=1000, seed=3, keep_paths=True)
+    assert sim.paths is not None
+    assert np.isfinite(sim.paths).all()
+    v = sim.values
+    for name in ("vehicle_output", "export_units", "new_vehicle_sales", "capacity",
+                 "domestic_supply", "export_demand", "usd_kzt", "rub_kzt"):
+        assert (v(name) >= 0).all(), name
+    q, x = v("vehicle_output"), v("export_units")
+    assert (x <= q).all()
+    # output never exceeds the usable capacity in the structural model
+    if scenario.model == "structural":
+        assert (q <= v("capacity") * 1.0 + 1e-6 * np.maximum(q, 1)).all()
+    for name in ("local_content_share", "ckd_share", "domestic_share_of_sales", "devaluation"):
+        assert ((v(name) >= 0) & (v(name) <= 1)).all(), name
+    l_max = scenario.blocks.local_content.L_max.bounds()[1]
+    assert (v("local_content_share") <= l_max + 1e-12).all()
+    dest_total = sum(v(f"exports_to_{d}") for d in DESTINATIONS)
+    np.testing.assert_allclose(dest_total, x, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(
+        v("processing_state_investment_kzt_trn") + v("processing_private_investment_kzt_trn"),
+        v("processing_investment_kzt_trn"),
+        rtol=1e-12,
+    )
+
+
+def test_summaries_are_finite_without_kept_paths() -> None:
+    sim = simulate(Scenario.builtin("baseline"), paths=5000, seed=1)
+    s = sim.summary()
+    assert np.isfinite(s.to_numpy()).all()
+    assert (s["p05"] <= s["p50"]).all()
+    assert (s["p50"] <= s["p95"]).all()
+    assert (s["min"] <= s["p05"]).all()
+    assert (s["p95"] <= s["max"]).all()
