@@ -84,9 +84,12 @@ def reference_path(
             xs = math.exp(lx)
         cap = par["existing"] + sum(c for c, y in plants if year >= y)
         if scenario.model == "trend":
-            g = par["mu_q"] + par["phi"] * (g - par["mu_q"]) + par["s_q"] * normal["trend"][0][t][
-                i
-            ] - par["b_q"] * jump
+            g = (
+                par["mu_q"]
+                + par["phi"] * (g - par["mu_q"])
+                + par["s_q"] * normal["trend"][0][t][i]
+                - par["b_q"] * jump
+            )
             lq += g
             q = math.exp(lq)
             x = min(xs, q)

@@ -18,8 +18,16 @@ def test_bounds_hold_for_random_scenarios(scenario: Scenario) -> None:
     assert sim.paths is not None
     assert np.isfinite(sim.paths).all()
     v = sim.values
-    for name in ("vehicle_output", "export_units", "new_vehicle_sales", "capacity",
-                 "domestic_supply", "export_demand", "usd_kzt", "rub_kzt"):
+    for name in (
+        "vehicle_output",
+        "export_units",
+        "new_vehicle_sales",
+        "capacity",
+        "domestic_supply",
+        "export_demand",
+        "usd_kzt",
+        "rub_kzt",
+    ):
         assert (v(name) >= 0).all(), name
     q, x = v("vehicle_output"), v("export_units")
     assert (x <= q).all()

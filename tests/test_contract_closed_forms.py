@@ -74,8 +74,7 @@ def test_zero_volatility_equals_closed_form() -> None:
     }
     for name, value in expected.items():
         got = sim.values(name)
-        np.testing.assert_allclose(got, np.broadcast_to(value, got.shape), rtol=1e-10,
-                                   err_msg=name)
+        np.testing.assert_allclose(got, np.broadcast_to(value, got.shape), rtol=1e-10, err_msg=name)
 
 
 def test_binding_capacity_rations_in_proportion() -> None:
@@ -89,9 +88,7 @@ def test_binding_capacity_rations_in_proportion() -> None:
 @pytest.mark.parametrize("threshold_factor", [0.8, 1.0, 1.3])
 def test_trend_model_terminal_distribution_is_lognormal(threshold_factor: float) -> None:
     mu_q, s_q, years = 0.05, 0.12, 10
-    s = _quiet(trend={"mu_q": mu_q, "phi": 0.0, "s_q": s_q}).model_copy(
-        update={"model": "trend"}
-    )
+    s = _quiet(trend={"mu_q": mu_q, "phi": 0.0, "s_q": s_q}).model_copy(update={"model": "trend"})
     n = 40_000
     sim = simulate(s, paths=n, seed=2016, keep_paths=True)
     q_t = sim.values("vehicle_output")[:, -1]

@@ -19,7 +19,9 @@ from .strategies import scenarios
 @given(
     scenario=scenarios(model="structural"),
     bump=st.floats(0.001, 0.2),
-    which=st.sampled_from(["blocks.market.mu_M", "blocks.exports.mu_X", "blocks.domestic_share.k_S"]),
+    which=st.sampled_from(
+        ["blocks.market.mu_M", "blocks.exports.mu_X", "blocks.domestic_share.k_S"]
+    ),
 )
 def test_raising_a_growth_parameter_never_lowers_output(
     scenario: Scenario, bump: float, which: str
@@ -42,7 +44,8 @@ def test_identical_scenarios_share_every_draw() -> None:
     renamed = s.model_copy(update={"name": "copy"})
     a = simulate(s, paths=3000, seed=4, keep_paths=True)
     b = simulate(renamed, paths=3000, seed=4, keep_paths=True)
-    assert a.paths is not None and b.paths is not None
+    assert a.paths is not None
+    assert b.paths is not None
     assert np.array_equal(a.paths, b.paths)
 
 

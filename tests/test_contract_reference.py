@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 
 from kzforecast import simulate
-from kzforecast.scenario import Scenario
 from kzforecast._simulate import _draw_parameters, _draw_shocks, resolve_initial
+from kzforecast.scenario import Scenario
 
 from .reference import reference_path
 from .strategies import scenarios

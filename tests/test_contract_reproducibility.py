@@ -18,7 +18,8 @@ def scenario() -> Scenario:
 
 
 def _same(a, b) -> None:  # type: ignore[no-untyped-def]
-    assert a.paths is not None and b.paths is not None
+    assert a.paths is not None
+    assert b.paths is not None
     assert np.array_equal(a.paths, b.paths)
     assert np.array_equal(a.moments.mean, b.moments.mean)
     assert np.array_equal(a.moments.m2, b.moments.m2)
@@ -28,12 +29,19 @@ def _same(a, b) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("sampling", ["random", "antithetic", "sobol"])
 def test_identical_across_block_sizes_and_threads(scenario: Scenario, sampling: str) -> None:
     paths = 3 * 4096 + 1234  # a partial last block too
-    ref = simulate(scenario, paths=paths, seed=11, keep_paths=True, block_size=4096,
-                   sampling=sampling)  # type: ignore[arg-type]
+    ref = simulate(
+        scenario, paths=paths, seed=11, keep_paths=True, block_size=4096, sampling=sampling
+    )  # type: ignore[arg-type]
     for block_size, threads in [(8192, 1), (4 * 4096, 1), (4096, 2), (8192, 3)]:
-        other = simulate(scenario, paths=paths, seed=11, keep_paths=True,
-                         block_size=block_size, threads=threads,
-                         sampling=sampling)  # type: ignore[arg-type]
+        other = simulate(
+            scenario,
+            paths=paths,
+            seed=11,
+            keep_paths=True,
+            block_size=block_size,
+            threads=threads,
+            sampling=sampling,
+        )  # type: ignore[arg-type]
         _same(ref, other)
 
 
@@ -63,7 +71,8 @@ def test_more_paths_extend_fewer(scenario: Scenario) -> None:
     """Paths are prefix-stable: a larger run contains the smaller one's paths."""
     small = simulate(scenario, paths=5000, seed=9, keep_paths=True)
     large = simulate(scenario, paths=12000, seed=9, keep_paths=True)
-    assert small.paths is not None and large.paths is not None
+    assert small.paths is not None
+    assert large.paths is not None
     assert np.array_equal(small.paths, large.paths[:, :5000])
 
 

@@ -27,21 +27,35 @@ def _write(tmp_path: Path, extra: str, base: str = BASE) -> Path:
     ("extra", "path", "words"),
     [
         ("[blocks.market]\ns_M = -0.1\n", "blocks.market.s_M", ">= 0"),
-        ("[blocks.market]\ns_M = { dist = \"normal\", mean = 0.1, sd = -1 }\n",
-         "blocks.market.s_M.sd", "greater than or equal to 0"),
-        ("[blocks.market]\ns_M = { dist = \"normal\", mean = 0.1, sd = 0.1 }\n",
-         "blocks.market.s_M", "whole support"),
+        (
+            '[blocks.market]\ns_M = { dist = "normal", mean = 0.1, sd = -1 }\n',
+            "blocks.market.s_M.sd",
+            "greater than or equal to 0",
+        ),
+        (
+            '[blocks.market]\ns_M = { dist = "normal", mean = 0.1, sd = 0.1 }\n',
+            "blocks.market.s_M",
+            "whole support",
+        ),
         ("[blocks.market]\nmu_m = 0.1\n", "blocks.market.mu_m", "unknown key"),
         ("[blocks.local_content]\nL_max = 1.2\n", "blocks.local_content.L_max", "[0, 1]"),
-        ("[blocks.exchange_rate]\np_dev = { dist = \"uniform\", low = 0.1, high = 1.5 }\n",
-         "blocks.exchange_rate.p_dev", "[0, 1]"),
-        ("[blocks.market]\nmu_M = { dist = \"gamma\", k = 1 }\n", "blocks.market.mu_M",
-         "fixed"),
+        (
+            '[blocks.exchange_rate]\np_dev = { dist = "uniform", low = 0.1, high = 1.5 }\n',
+            "blocks.exchange_rate.p_dev",
+            "[0, 1]",
+        ),
+        ('[blocks.market]\nmu_M = { dist = "gamma", k = 1 }\n', "blocks.market.mu_M", "fixed"),
         ("[blocks.trend]\nphi = 1.0\n", "blocks.trend.phi", "(-1, 1)"),
-        ("[initial]\ndomestic_share_of_sales = 1.5\n", "initial.domestic_share_of_sales",
-         "less than 1"),
-        ("[correlation]\nparameters = [\"blocks.market.mu_M\"]\nmatrix = [[1.0]]\n",
-         "<scenario>", "fixed parameter"),
+        (
+            "[initial]\ndomestic_share_of_sales = 1.5\n",
+            "initial.domestic_share_of_sales",
+            "less than 1",
+        ),
+        (
+            '[correlation]\nparameters = ["blocks.market.mu_M"]\nmatrix = [[1.0]]\n',
+            "<scenario>",
+            "fixed parameter",
+        ),
     ],
 )
 def test_bad_field_names_file_path_and_rule(
@@ -88,7 +102,7 @@ def test_missing_file_and_bad_toml(tmp_path: Path) -> None:
 
 
 def test_scenario_file_is_data_not_code(tmp_path: Path) -> None:
-    p = _write(tmp_path, '[blocks.market]\nmu_M = "__import__(\'os\').system(\'true\')"\n')
+    p = _write(tmp_path, "[blocks.market]\nmu_M = \"__import__('os').system('true')\"\n")
     with pytest.raises(ScenarioError, match="blocks.market.mu_M"):
         Scenario.from_toml(p)
 

@@ -81,7 +81,8 @@ def root_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
             raise ValueError("a seed sequence must be a non-empty list of non-negative ints")
         return np.random.SeedSequence([int(v) for v in values])
     raise TypeError(
-        f"seed must be an int, a sequence of ints, a SeedSequence or None, got {type(seed).__name__}"
+        "seed must be an int, a sequence of ints, a SeedSequence or None, "
+        f"got {type(seed).__name__}"
     )
 
 
@@ -95,6 +96,8 @@ def seed_record(root: np.random.SeedSequence) -> dict[str, Any]:
     """What to store so that a run can be repeated exactly."""
     ent = root.entropy
     return {
-        "entropy": int(ent) if isinstance(ent, int | np.integer) else [int(e) for e in ent],
+        "entropy": (
+            int(ent) if isinstance(ent, int | np.integer) else [int(e) for e in (ent or [])]
+        ),
         "spawn_key": [int(k) for k in root.spawn_key],
     }

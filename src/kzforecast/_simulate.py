@@ -214,7 +214,9 @@ def _run_chunk(
     sc = plan.scenario
     years = sc.years
     sizes = [plan.block_len(b) for b in blocks]
-    params_parts = [_draw_parameters(sc, plan.root, b, n, plan.sampling) for b, n in zip(blocks, sizes)]
+    params_parts = [
+        _draw_parameters(sc, plan.root, b, n, plan.sampling) for b, n in zip(blocks, sizes)
+    ]
     shocks = _concat_shocks(
         [_draw_shocks(plan.root, b, len(years), n, plan.sampling) for b, n in zip(blocks, sizes)]
     )
@@ -227,9 +229,7 @@ def _run_chunk(
         pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
         for i, pl in enumerate(plants)
     ]
-    shares = sc.blocks.exports.destinations.draw(
-        np.clip(shocks.destinations, _U_EPS, 1 - _U_EPS)
-    )
+    shares = sc.blocks.exports.destinations.draw(np.clip(shocks.destinations, _U_EPS, 1 - _U_EPS))
     values = run_paths(
         short,
         shocks,
@@ -265,6 +265,7 @@ def simulate(
     threads: int = 1,
     progress: bool | None = None,
     history: Any = None,
+    targets: Sequence[Any] | None = None,
     _hook: BlockHook | None = None,
 ) -> Simulation:
     """Run a Monte Carlo simulation of a scenario.
@@ -299,7 +300,13 @@ def simulate(
         Show a progress bar (tqdm). ``None``: only when stderr is a terminal.
     history : DataFrame, optional
         Wide history (:func:`kzforecast.load_history`) used to fill the
-        scenario's missing initial state; default the shipped data.
+        scenario's missing initial state and the past years of targets;
+        default the shipped data.
+    targets : sequence of Target, optional
+        Target readings to count during the run (see :func:`kzforecast.check`):
+        met counts, joint counts, shortfalls, first year met and metric
+        sketches are accumulated block by block, so probabilities are exact
+        path counts even when paths are not kept.
 
     Returns
     -------
@@ -347,6 +354,27 @@ def simulate(
             stacklevel=2,
         )
     root = root_seed_sequence(seed)
+    target_list: list[Any] = []
+    target_status: dict[tuple[str, str], str | None] = {}
+    if targets is not None:
+        if history is None:
+            from kzforecast.data import load_history
+
+            history = load_history()
+        from kzforecast._evaluate import evaluate_block, metric_status
+
+        for t in targets:
+            why = metric_status(t, scenario.as_of, scenario.horizon, history)
+            target_status[(t.id, t.reading)] = why
+            if why is None:
+                target_list.append(t)
+        if target_list and _hook is None:
+            hist = history
+            years_ = scenario.years
+
+            def _hook(b: int, part: Arr, pp: dict[str, Any]) -> Any:
+                return evaluate_block(target_list, part, VARIABLES, years_, hist, scenario.as_of)
+
     init, provenance = resolve_initial(scenario, history)
     plan = _Plan(scenario, root, init, int(paths), sampling)
     per_chunk = block_size // GRID_BLOCK
@@ -407,7 +435,16 @@ def simulate(
         "initial_state": {k: getattr(init, k) for k in init.__dataclass_fields__},
         "initial_state_source": provenance,
     }
+    target_payload = None
+    if target_list:
+        for pay in payloads:
+            target_payload = pay if target_payload is None else target_payload.merge(pay)
+        payloads = []
     return Simulation(
+        target_payload=target_payload,
+        targets=tuple(targets) if targets is not None else (),
+        target_status=target_status,
+        history=history,
         scenario=scenario,
         years=scenario.years,
         variables=VARIABLES,

@@ -37,7 +37,7 @@ def sketch_bins(x: Arr) -> NDArray[np.int64]:
         k = np.ceil(np.log(np.maximum(x, MIN_POSITIVE)) / LOG_GAMMA)
     idx = np.clip(k - _LOW + 1, 1, N_BINS - 1).astype(np.int64)
     idx[x <= MIN_POSITIVE] = 0
-    return idx
+    return np.asarray(idx, dtype=np.int64)
 
 
 def bin_values() -> Arr:

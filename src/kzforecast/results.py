@@ -55,6 +55,10 @@ class Simulation:
     paths: NDArray[np.float64] | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
     block_payloads: tuple[Any, ...] = ()
+    targets: tuple[Any, ...] = ()
+    target_status: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    target_payload: Any = None
+    history: Any = None
 
     # ----------------------------------------------------------------- access
     def _var_index(self, variable: str) -> int:
@@ -72,7 +76,7 @@ class Simulation:
                 "this simulation kept summaries only; run simulate(..., keep_paths=True) "
                 "to get every path"
             )
-        return self.paths[self._var_index(variable)]
+        return np.asarray(self.paths[self._var_index(variable)])
 
     @property
     def quantile_accuracy(self) -> str:
@@ -118,7 +122,7 @@ class Simulation:
             frames.append(df)
         out = pd.concat(frames).reset_index().set_index(["variable", "year"])
         if variable is not None:
-            out = out.loc[variable]
+            return pd.DataFrame(out.loc[variable])
         return out
 
     def sketch_quantiles(self, variable: str, quantiles: Sequence[float]) -> NDArray[np.float64]:
@@ -164,16 +168,11 @@ class Simulation:
         try:
             import xarray as xr
         except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "to_xarray needs xarray: pip install 'kzforecast[xarray]'"
-            ) from None
+            raise ImportError("to_xarray needs xarray: pip install 'kzforecast[xarray]'") from None
         if self.paths is None:
             raise ValueError("to_xarray needs simulate(..., keep_paths=True)")
         return xr.Dataset(
-            {
-                name: (("path", "year"), self.paths[i])
-                for i, name in enumerate(self.variables)
-            },
+            {name: (("path", "year"), self.paths[i]) for i, name in enumerate(self.variables)},
             coords={"path": np.arange(self.n_paths), "year": self.years},
             attrs={"scenario": self.scenario.name, **{k: str(v) for k, v in self.attrs.items()}},
         )
@@ -181,5 +180,6 @@ class Simulation:
     def __repr__(self) -> str:
         return (
             f"Simulation(scenario={self.scenario.name!r}, paths={self.n_paths}, "
-            f"years={int(self.years[0])}-{int(self.years[-1])}, kept_paths={self.paths is not None})"
+            f"years={int(self.years[0])}-{int(self.years[-1])}, "
+            f"kept_paths={self.paths is not None})"
         )

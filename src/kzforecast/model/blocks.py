@@ -54,9 +54,11 @@ def exchange_rate_step(
     return dz, dr, jump
 
 
-def market_step(log_m: Arr, mu_m: ArrOrFloat, b_m: ArrOrFloat, s_m: ArrOrFloat, dz: Arr, e: Arr) -> Arr:
+def market_step(
+    log_m: Arr, mu_m: ArrOrFloat, b_m: ArrOrFloat, s_m: ArrOrFloat, dz: Arr, e: Arr
+) -> Arr:
     r""":math:`\log M_t = \log M_{t-1} + \mu_M - b_M dz_t + s_M e_t`."""
-    return log_m + mu_m - b_m * dz + s_m * e
+    return np.asarray(log_m + mu_m - b_m * dz + s_m * e, dtype=np.float64)
 
 
 def partial_adjustment_step(

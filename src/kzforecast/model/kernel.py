@@ -244,7 +244,9 @@ def run_paths(
 
         dom_demand = share * sales
         if trend:
-            growth = p["mu_q"] + p["phi"] * (growth - p["mu_q"]) + p["s_q"] * e_q[t] - p["b_q"] * jump
+            growth = (
+                p["mu_q"] + p["phi"] * (growth - p["mu_q"]) + p["s_q"] * e_q[t] - p["b_q"] * jump
+            )
             log_q = log_q + growth
             q = np.exp(log_q)
             x = np.minimum(x_star, q)

@@ -54,6 +54,7 @@ __all__ = [
     "Processing",
     "Scenario",
     "Trend",
+    "Triangular",
     "TruncatedNormal",
     "Uniform",
     "builtin_scenarios",

@@ -11,8 +11,8 @@ and written to TOML or JSON with an exact round trip.
 from __future__ import annotations
 
 import json
-import math
 import os
+import tomllib
 import zlib
 from collections.abc import Iterator, Mapping
 from importlib import resources
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-import tomllib
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kzforecast.errors import ScenarioError
@@ -639,8 +638,10 @@ class Scenario(BaseModel):
                 source="Scenario.builtin",
                 allowed=", ".join(names),
             )
-        text = resources.files("kzforecast.scenario").joinpath(f"builtin/{name}.toml").read_text(
-            encoding="utf-8"
+        text = (
+            resources.files("kzforecast.scenario")
+            .joinpath(f"builtin/{name}.toml")
+            .read_text(encoding="utf-8")
         )
         try:
             data = tomllib.loads(text)
@@ -659,7 +660,9 @@ def builtin_scenarios() -> list[str]:
     True
     """
     folder = resources.files("kzforecast.scenario").joinpath("builtin")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 _SCALAR_TYPES = (Fixed, Normal, TruncatedNormal, LogNormal, Uniform, Triangular, Beta)

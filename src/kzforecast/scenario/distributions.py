@@ -94,7 +94,7 @@ class Normal(_Dist):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     def ppf(self, u: FloatArray) -> FloatArray:
-        return self.mean_ + self.sd * special.ndtri(u)
+        return np.asarray(self.mean_ + self.sd * special.ndtri(u), dtype=np.float64)
 
     @property
     def is_fixed(self) -> bool:
@@ -144,7 +144,7 @@ class LogNormal(_Dist):
     sigma: float = Field(ge=0.0, allow_inf_nan=False)
 
     def ppf(self, u: FloatArray) -> FloatArray:
-        return np.exp(self.mu + self.sigma * special.ndtri(u))
+        return np.asarray(np.exp(self.mu + self.sigma * special.ndtri(u)), dtype=np.float64)
 
     @property
     def is_fixed(self) -> bool:

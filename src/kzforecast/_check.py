@@ -1,0 +1,279 @@
+"""``check``, ``compare`` and ``what_it_takes``: targets against simulated scenarios."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kzforecast._evaluate import TargetPayload, evaluate_block, likelihood_words, wilson
+from kzforecast._seeding import SeedLike
+from kzforecast._simulate import simulate
+from kzforecast._summary import Sketch
+from kzforecast.errors import TargetError
+from kzforecast.results import Simulation
+from kzforecast.scenario import Scenario
+
+__all__ = ["check", "compare", "what_it_takes"]
+
+_Z90 = 1.6448536269514722
+
+
+def _payload_for(sim: Simulation, targets: Sequence[Any]) -> tuple[list[Any], TargetPayload | None]:
+    """Counts for the evaluable targets: recorded during the run, or from kept paths."""
+    evaluable = [t for t in targets if sim.target_status.get((t.id, t.reading), "x") is None]
+    recorded = [t for t in sim.targets if sim.target_status.get((t.id, t.reading)) is None]
+    if [(t.id, t.reading) for t in evaluable] == [(t.id, t.reading) for t in recorded]:
+        return evaluable, sim.target_payload
+    raise TargetError(
+        "these targets were not counted during the simulation",
+        source="check",
+        allowed="simulate(scenario, ..., targets=targets) with the same targets",
+    )
+
+
+def _first_year_text(counts: np.ndarray[Any, Any], years: Sequence[int], n: int) -> str:
+    parts = [f"{y}: {c / n:.0%}" for y, c in zip(years, counts[:-1]) if c > 0]
+    never = counts[-1] / n
+    if never > 0:
+        parts.append(f"never: {never:.0%}")
+    return "; ".join(parts)
+
+
+def check(simulation: Simulation, targets: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Probability of meeting each target reading, with its Monte Carlo error.
+
+    Parameters
+    ----------
+    simulation : Simulation
+        A result of :func:`kzforecast.simulate` run with ``targets=``.
+    targets : sequence of Target, optional
+        Default: the targets the simulation counted.
+
+    Returns
+    -------
+    DataFrame
+        One row per target reading: ``id, reading, default_reading, interpretation,
+        due_year, threshold, unit, status, p_met, mc_se, p90_low, p90_high,
+        likelihood, metric_p10, metric_p50, metric_p90, shortfall_if_missed,
+        first_year_met, realized, ex_post``. ``status`` is ``evaluated`` or says
+        why a reading cannot be evaluated (not modelled, beyond the horizon, in
+        history, no deadline): no target is dropped silently.
+
+    Notes
+    -----
+    ``p_met`` is the share of paths meeting the target, an exact count;
+    ``mc_se = sqrt(p (1 - p) / n)``; ``p90_low/high`` is the 90% Wilson score
+    interval (well-behaved near 0 and 1). Metric quantiles come from the
+    log-bin sketch (0.5% relative accuracy). ``shortfall_if_missed`` is the
+    mean distance to the threshold over the paths that miss it (metric units).
+    """
+    if not isinstance(simulation, Simulation):
+        raise TypeError("check needs a Simulation (from kzforecast.simulate(..., targets=...))")
+    chosen = list(targets) if targets is not None else list(simulation.targets)
+    if not chosen:
+        raise TargetError(
+            "no targets to check",
+            source="check",
+            allowed="simulate(scenario, ..., targets=load_targets(...))",
+        )
+    evaluable, payload = _payload_for(simulation, chosen)
+    years = [int(y) for y in simulation.years]
+    n = simulation.n_paths
+    position = {(t.id, t.reading): i for i, t in enumerate(evaluable)}
+    ex_post = _ex_post(chosen, simulation)
+    rows = []
+    for t in chosen:
+        row: dict[str, Any] = {
+            "id": t.id,
+            "reading": t.reading,
+            "default_reading": t.default_reading,
+            "interpretation": t.interpretation,
+            "metric": t.metric,
+            "due_year": t.due_year,
+            "threshold": t.threshold,
+            "unit": t.unit,
+        }
+        key = (t.id, t.reading)
+        why = simulation.target_status.get(key, "not counted in this simulation")
+        if why is None and payload is not None:
+            i = position[key]
+            met = int(payload.met[i])
+            p = met / n
+            lo, hi = wilson(p, n, _Z90)
+            q = Sketch(payload.metric_sketch.counts[i]).quantile(np.array([0.1, 0.5, 0.9]))
+            missed = n - met
+            row.update(
+                status="evaluated",
+                p_met=p,
+                mc_se=math.sqrt(p * (1 - p) / n),
+                p90_low=lo,
+                p90_high=hi,
+                likelihood=likelihood_words(p),
+                metric_p10=float(q[0]),
+                metric_p50=float(q[1]),
+                metric_p90=float(q[2]),
+                shortfall_if_missed=(
+                    float(payload.shortfall_sum[i]) / missed if missed else math.nan
+                ),
+                first_year_met=(
+                    _first_year_text(payload.first_year[i], years, n)
+                    if t.timing in ("by_year", "window")
+                    else ""
+                ),
+            )
+        else:
+            row.update(status=why or "not evaluated", p_met=math.nan, likelihood="")
+        row.update(ex_post.get(key, {}))
+        rows.append(row)
+    cols = [
+        "id", "reading", "default_reading", "interpretation", "metric", "due_year", "threshold",
+        "unit", "status", "p_met", "mc_se", "p90_low", "p90_high", "likelihood", "metric_p10",
+        "metric_p50", "metric_p90", "shortfall_if_missed", "first_year_met", "realized",
+        "realized_qualifier", "ex_post",
+    ]  # fmt: skip
+    out = pd.DataFrame(rows)
+    for c in cols:
+        if c not in out:
+            out[c] = math.nan if c not in ("first_year_met", "ex_post", "likelihood") else ""
+    out = out[cols]
+    out.attrs["paths"] = n
+    out.attrs["scenario"] = simulation.scenario.name
+    return out
+
+
+def _ex_post(targets: Sequence[Any], sim: Simulation) -> dict[tuple[str, str], dict[str, Any]]:
+    """Realized values and verdicts for readings whose due year lies in the history."""
+    try:
+        from kzforecast.targets import verdicts
+    except ImportError:  # pragma: no cover - registry not available
+        return {}
+    v = verdicts(list(targets))
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for _, r in v.iterrows():
+        if r["status"] in ("not_yet_due", "no_deadline", "not_measurable"):
+            continue
+        out[(r["id"], r["reading"])] = {
+            "realized": r["realized"],
+            "realized_qualifier": r["realized_qualifier"],
+            "ex_post": r["status"],
+        }
+    return out
+
+
+def joint_probabilities(simulation: Simulation) -> pd.DataFrame:
+    """P(both met) for every pair of evaluated readings; the diagonal is P(met).
+
+    ``P(A | B) = P(A and B) / P(B)`` follows by dividing by the diagonal.
+    """
+    evaluable, payload = _payload_for(simulation, list(simulation.targets))
+    if payload is None:
+        raise TargetError("no evaluated targets in this simulation", source="joint_probabilities")
+    labels = [f"{t.id}:{t.reading}" for t in evaluable]
+    return pd.DataFrame(payload.pair / simulation.n_paths, index=labels, columns=labels)
+
+
+def compare(
+    scenarios: Mapping[str, Scenario],
+    targets: Sequence[Any],
+    *,
+    paths: int = 20_000,
+    seed: SeedLike = 0,
+) -> pd.DataFrame:
+    """P(met) per target reading (rows) and scenario (columns), on common random numbers.
+
+    Every scenario runs with the same seed, so differences between columns are
+    the scenarios' effects, not Monte Carlo noise.
+    """
+    if not scenarios:
+        raise TargetError("no scenarios to compare", source="compare")
+    cols = {}
+    for name, sc in scenarios.items():
+        res = check(simulate(sc, paths=paths, seed=seed, targets=targets))
+        cols[name] = res.set_index(["id", "reading"])["p_met"]
+    return pd.DataFrame(cols)
+
+
+def what_it_takes(
+    scenario: Scenario,
+    target: Any,
+    *,
+    lever: str,
+    probability: float = 0.8,
+    bounds: tuple[float, float] | None = None,
+    paths: int = 10_000,
+    seed: SeedLike = 0,
+    tol: float | None = None,
+) -> dict[str, Any]:
+    """The value of one parameter at which P(target met) reaches ``probability``.
+
+    The lever (a dotted parameter path, e.g. ``blocks.market.mu_M``) is set to a
+    known value (a point mass); every run uses the same seed, so P(met) is a
+    deterministic, monotone step function of the lever for growth-type levers
+    and bisection converges to a stable answer.
+
+    Returns a dict with ``lever``, ``value``, ``p_met`` (re-simulated at the
+    value), ``paths``, ``iterations`` and ``bounds``.
+
+    Raises
+    ------
+    TargetError
+        When no value within the bounds reaches the probability.
+    """
+    if not 0.0 < probability < 1.0:
+        raise ValueError(f"probability must lie in (0, 1), got {probability}")
+    params = scenario.parameters()
+    if lever not in params:
+        raise TargetError(
+            f"unknown lever {lever!r}", source="what_it_takes", allowed=", ".join(params)
+        )
+    if bounds is None:
+        dist = params[lever]
+        lo_q, hi_q = dist.quantile(0.001), dist.quantile(0.999)
+        span = max(abs(hi_q - lo_q), abs(dist.mean()), 0.05)
+        lo, hi = dist.bounds()
+        bounds = (max(lo, lo_q - 2 * span), min(hi, hi_q + 2 * span))
+    lo, hi = float(bounds[0]), float(bounds[1])
+    if not lo < hi:
+        raise ValueError(f"bounds must satisfy low < high, got {bounds}")
+
+    def p_at(x: float) -> float:
+        sc = scenario.with_parameter(lever, x)
+        res = check(simulate(sc, paths=paths, seed=seed, targets=[target]))
+        p = float(res["p_met"].iloc[0])
+        if math.isnan(p):
+            raise TargetError(f"target cannot be evaluated: {res['status'].iloc[0]}")
+        return p
+
+    p_lo, p_hi = p_at(lo), p_at(hi)
+    increasing = p_hi >= p_lo
+    best = max(p_lo, p_hi)
+    if best < probability:
+        raise TargetError(
+            f"no value of {lever} within [{lo:g}, {hi:g}] reaches P(met) = {probability:.0%}; "
+            f"the best is {best:.1%} at {hi if increasing else lo:g}",
+            source="what_it_takes",
+            allowed="wider bounds=, another lever, or a lower probability",
+        )
+    a, b = (lo, hi) if increasing else (hi, lo)  # P(a) < prob <= P(b) if not already met at a
+    if (p_lo if increasing else p_hi) >= probability:
+        return {"lever": lever, "value": a, "p_met": p_lo if increasing else p_hi,
+                "paths": paths, "iterations": 0, "bounds": (lo, hi)}  # fmt: skip
+    tol = tol if tol is not None else (hi - lo) * 1e-4
+    it = 0
+    while abs(b - a) > tol and it < 60:
+        mid = 0.5 * (a + b)
+        if p_at(mid) >= probability:
+            b = mid
+        else:
+            a = mid
+        it += 1
+    return {"lever": lever, "value": b, "p_met": p_at(b), "paths": paths, "iterations": it,
+            "bounds": (lo, hi)}  # fmt: skip
+
+
+__all__ += ["joint_probabilities"]
+_ = evaluate_block  # re-exported for kept-path evaluation

@@ -1,0 +1,284 @@
+"""Command line: ``kzforecast check | targets | data | scenarios | simulate | validate``.
+
+The CLI holds no model logic: it parses arguments, calls the public functions,
+prints tables and writes files (each atomically: temp name, then rename). Bad
+input ends with one line ``kzforecast: error: ...`` and exit status 2, without
+a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from kzforecast.errors import KzForecastError
+
+__all__ = ["main"]
+
+DEFAULT_PATHS = 20_000
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def _print_table(df: pd.DataFrame, *, max_colwidth: int = 60) -> None:
+    with pd.option_context(
+        "display.max_rows", 500, "display.max_columns", 50, "display.width", 200,
+        "display.max_colwidth", max_colwidth,
+    ):  # fmt: skip
+        print(df.to_string())
+
+
+def _load_scenario(spec: str) -> Any:
+    from kzforecast.scenario import Scenario, builtin_scenarios
+
+    if spec in builtin_scenarios():
+        return Scenario.builtin(spec)
+    path = Path(spec)
+    if path.suffix.lower() in (".toml", ".json") or path.exists():
+        return Scenario.from_file(path)
+    raise KzForecastError(
+        f"{spec!r} is neither a built-in scenario nor a .toml/.json file",
+        source="--scenario",
+        allowed=", ".join(builtin_scenarios()) + ", or a path to a scenario file",
+    )
+
+
+def _select_targets(spec: str, as_of: int) -> list[Any]:
+    from kzforecast.targets import load_targets
+
+    if spec == "all":
+        return list(load_targets())
+    if spec == "in-force":
+        return list(load_targets(in_force=as_of))
+    if spec == "default":
+        sel = list(load_targets(vintage="2016-07-01"))
+        ids = {(t.id, t.reading) for t in sel}
+        sel += [t for t in load_targets(in_force=as_of) if (t.id, t.reading) not in ids]
+        return sel
+    return list(load_targets(vintage=spec))
+
+
+# ---------------------------------------------------------------- commands
+def _cmd_targets(args: argparse.Namespace) -> int:
+    from kzforecast.targets import load_targets, verdicts
+
+    targets = load_targets(
+        vintage=args.vintage, metric=args.metric, default_only=not args.all_readings
+    )
+    v = verdicts(targets)
+    cols = ["id", "reading", "vintage", "interpretation", "due_year", "status", "realized",
+            "realized_qualifier", "gap_rel"]  # fmt: skip
+    table = v[[c for c in cols if c in v.columns]].copy()
+    if "gap_rel" in table:
+        table["gap_rel"] = table["gap_rel"].map(lambda x: "" if pd.isna(x) else f"{x:+.0%}")
+    _print_table(table.set_index(["id", "reading"]), max_colwidth=90)
+    print(f"\n{len(table)} target readings; sources: kzforecast targets --sources "
+          "or kzforecast.targets.targets_frame(...)['source_url']")  # fmt: skip
+    if args.sources:
+        from kzforecast.targets import targets_frame
+
+        _print_table(targets_frame(targets)[["id", "reading", "speaker", "source_url"]],
+                     max_colwidth=120)  # fmt: skip
+    return 0
+
+
+def _cmd_data(args: argparse.Namespace) -> int:
+    from kzforecast.data import load_observations, sources
+
+    obs = load_observations()
+    if args.series:
+        unknown = sorted(set(args.series) - set(obs["series"]))
+        if unknown:
+            raise KzForecastError(
+                f"unknown series {', '.join(unknown)}",
+                source="--series",
+                allowed=", ".join(sorted(obs["series"].unique())),
+            )
+        obs = obs[obs["series"].isin(args.series)]
+    if not args.alternatives:
+        obs = obs[obs["preferred"]]
+    show = obs[["series", "year", "value", "qualifier", "confidence", "source_ids"]]
+    _print_table(show.set_index(["series", "year"]))
+    used = {s for ids in obs["source_ids"] for s in str(ids).split(";") if s}
+    src = sources()
+    src = src[src["source_id"].isin(used)]
+    print()
+    _print_table(src[["source_id", "outlet", "date", "url"]].set_index("source_id"),
+                 max_colwidth=100)  # fmt: skip
+    return 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from kzforecast.scenario import Scenario, builtin_scenarios
+
+    rows = []
+    for name in builtin_scenarios():
+        s = Scenario.builtin(name)
+        rows.append({"name": name, "as_of": s.as_of, "horizon": s.horizon, "model": s.model,
+                     "uncertain parameters": len(s.uncertain_parameters()),
+                     "description": s.description})  # fmt: skip
+    _print_table(pd.DataFrame(rows).set_index("name"), max_colwidth=80)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from kzforecast.scenario import Scenario
+
+    s = Scenario.from_file(args.file)
+    print(f"{args.file}: valid scenario {s.name!r}, as_of {s.as_of}, horizon {s.horizon}, "
+          f"{len(s.uncertain_parameters())} uncertain parameters")  # fmt: skip
+    return 0
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from kzforecast import simulate
+
+    scenario = _load_scenario(args.scenario)
+    sim = simulate(scenario, paths=args.paths, seed=args.seed, progress=None)
+    names = args.variables or ["vehicle_output", "export_units", "local_content_share", "ckd_share"]
+    table = sim.summary().loc[names][["mean", "p10", "p50", "p90"]]
+    _print_table(table)
+    print(f"\n{sim.n_paths} paths, seed {args.seed}; quantiles {sim.quantile_accuracy}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from kzforecast import simulate
+    from kzforecast._check import check
+
+    scenario = _load_scenario(args.scenario)
+    targets = _select_targets(args.targets, scenario.as_of)
+    out = _prepare_out(args.out)
+    sim = simulate(scenario, paths=args.paths, seed=args.seed, targets=targets)
+    table = check(sim)
+    from kzforecast.report.tables import format_check_table
+
+    print(f"Scenario {scenario.name!r} (as of {scenario.as_of}, horizon {scenario.horizon}), "
+          f"{sim.n_paths:,} paths, seed {args.seed}\n")  # fmt: skip
+    _print_table(format_check_table(table), max_colwidth=70)
+    if out is not None:
+        from kzforecast.report import write_report
+
+        written = write_report(sim, table, out)
+        print(f"\nwrote {', '.join(str(p.name) for p in written)} to {out}")
+    return 0
+
+
+def _prepare_out(path: str | None) -> Path | None:
+    if path is None:
+        return None
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".kzforecast-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise KzForecastError(
+            f"cannot write there ({exc.strerror})", source="--out", location=str(out)
+        ) from None
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the docs and tests)."""
+    p = _Parser(
+        prog="kzforecast",
+        description="Probabilistic scenarios of Kazakhstan's motor-vehicle industry against "
+        "its government's targets.",
+    )
+    p.add_argument("--version", action="version", version=_version())
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="P(met) of each target under a scenario; writes a report")
+    c.add_argument("--scenario", default="baseline", help="built-in name or .toml/.json file")
+    c.add_argument("--targets", default="default",
+                   help="'default' (the 2016-07-01 targets plus those in force), 'in-force', "
+                   "'all', or a vintage (a date like 2016-07-01 or a year)")  # fmt: skip
+    c.add_argument("--paths", type=_positive_int, default=DEFAULT_PATHS)
+    c.add_argument("--seed", type=_seed, default=2016)
+    c.add_argument("--out", default="kzforecast-report",
+                   help="directory for targets.csv, charts and report.html")  # fmt: skip
+    c.set_defaults(func=_cmd_check)
+
+    t = sub.add_parser("targets", help="the official target registry with ex-post verdicts")
+    t.add_argument("--vintage", help="statement date (2016-07-01) or year (2016)")
+    t.add_argument("--metric", help="e.g. vehicle_output, local_content_share")
+    t.add_argument("--all-readings", action="store_true", help="show every reading")
+    t.add_argument("--sources", action="store_true", help="also list each target's source")
+    t.set_defaults(func=_cmd_targets)
+
+    d = sub.add_parser("data", help="the shipped history with its sources")
+    d.add_argument("--series", nargs="+", help="series names (default: all)")
+    d.add_argument("--alternatives", action="store_true",
+                   help="also show conflicting figures kept as alternatives")  # fmt: skip
+    d.set_defaults(func=_cmd_data)
+
+    s = sub.add_parser("scenarios", help="list the built-in scenarios")
+    s.set_defaults(func=_cmd_scenarios)
+
+    m = sub.add_parser("simulate", help="simulate a scenario and print a summary")
+    m.add_argument("--scenario", default="baseline")
+    m.add_argument("--paths", type=_positive_int, default=DEFAULT_PATHS)
+    m.add_argument("--seed", type=_seed, default=2016)
+    m.add_argument("--variables", nargs="+")
+    m.set_defaults(func=_cmd_simulate)
+
+    v = sub.add_parser("validate", help="check a scenario file and say what is wrong")
+    v.add_argument("file")
+    v.set_defaults(func=_cmd_validate)
+    return p
+
+
+def _version() -> str:
+    from kzforecast import __version__
+
+    return f"kzforecast {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kzforecast`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KzForecastError as exc:
+        print(f"kzforecast: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"kzforecast: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

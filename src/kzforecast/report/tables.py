@@ -1,0 +1,59 @@
+"""Tables for reports: the check table formatted for people."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["format_check_table"]
+
+
+def _pct(x: Any) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
+
+
+def _num(x: Any, unit: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if "share" in unit or unit.startswith("%") or "fraction" in unit:
+        return f"{x:.1%}" if abs(x) <= 1.5 else f"{x:,.3g}"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def format_check_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`kzforecast.check` table with rounded, labelled columns for printing.
+
+    Columns: target (id:reading), due, threshold, P(met) with its standard error
+    and 90% interval, likelihood in words, median metric (10%-90%), realized
+    value and ex-post verdict (where the due year is in the history).
+    """
+    rows = []
+    for _, r in table.iterrows():
+        unit = str(r.get("unit", ""))
+        p = r["p_met"]
+        evaluated = r["status"] == "evaluated"
+        rows.append(
+            {
+                "target": f"{r['id']}:{r['reading']}",
+                "due": "" if pd.isna(r["due_year"]) else int(r["due_year"]),
+                "threshold": _num(r["threshold"], unit),
+                "P(met)": (f"{_pct(p)} ± {_pct(r['mc_se'])}" if evaluated else r["status"]),
+                "90% interval": (
+                    f"{_pct(r['p90_low'])}-{_pct(r['p90_high'])}" if evaluated else ""
+                ),
+                "in words": r["likelihood"] if evaluated else "",
+                "median (10%-90%)": (
+                    f"{_num(r['metric_p50'], unit)} ({_num(r['metric_p10'], unit)}-"
+                    f"{_num(r['metric_p90'], unit)})"
+                    if evaluated
+                    else ""
+                ),
+                "realized": _num(r.get("realized"), unit),
+                "ex post": r.get("ex_post", "") if isinstance(r.get("ex_post"), str) else "",
+            }
+        )
+    return pd.DataFrame(rows).set_index("target")
