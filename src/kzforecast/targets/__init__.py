@@ -1,0 +1,38 @@
+"""Official targets: the registry of who promised what, and ex-post verdicts.
+
+The registry (:func:`load_targets`) ships every target for Kazakhstan's
+motor-vehicle and processing industries stated 2010-2026, one
+:class:`Target` per statement and explicit reading; :func:`verdicts` says, for
+each reading, whether the history shows it met, missed or undecided, using the
+qualifiers of the observations (a lower bound can prove a ">=" target met,
+never missed).
+"""
+
+from kzforecast.targets._model import (
+    DESTINATION_SERIES,
+    HISTORY_INPUTS,
+    HISTORY_SERIES,
+    MODELLED_METRICS,
+    SHARE_METRICS,
+    Metric,
+    Target,
+)
+from kzforecast.targets._registry import get_target, load_targets, read_registry, targets_frame
+from kzforecast.targets._verdict import STATUSES, judge_interval, verdicts
+
+__all__ = [
+    "DESTINATION_SERIES",
+    "HISTORY_INPUTS",
+    "HISTORY_SERIES",
+    "MODELLED_METRICS",
+    "SHARE_METRICS",
+    "STATUSES",
+    "Metric",
+    "Target",
+    "get_target",
+    "judge_interval",
+    "load_targets",
+    "read_registry",
+    "targets_frame",
+    "verdicts",
+]
