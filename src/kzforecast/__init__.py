@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from kzforecast._check import check, check_until, compare, joint_probabilities, what_it_takes
 from kzforecast._simulate import simulate
 from kzforecast.errors import DataError, KzForecastError, ScenarioError, TargetError
 from kzforecast.results import Simulation
@@ -27,5 +28,10 @@ __all__ = [
     "Simulation",
     "TargetError",
     "__version__",
+    "check",
+    "check_until",
+    "compare",
+    "joint_probabilities",
     "simulate",
+    "what_it_takes",
 ]

@@ -275,5 +275,93 @@ def what_it_takes(
             "bounds": (lo, hi)}  # fmt: skip
 
 
-__all__ += ["joint_probabilities"]
+def check_until(
+    scenario: Scenario,
+    targets: Sequence[Any],
+    *,
+    precision: float = 0.005,
+    max_paths: int = 1_000_000,
+    batch: int = 16_384,
+    seed: SeedLike = 0,
+    confidence: float = 0.95,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate block by block until every P(met) is known to ``precision``.
+
+    Stops when the half-width of every evaluated target's Wilson interval (at
+    ``confidence``, default 95%) is at most ``precision``, or when ``max_paths``
+    is reached. Runs add whole grid blocks, so the path counts are exactly those
+    of a single run with the same total number of paths and seed.
+
+    Returns
+    -------
+    (table, trace)
+        The :func:`check` table for all paths used (``table.attrs["paths"]``,
+        ``table.attrs["converged"]``), and the convergence trace: one row per
+        batch with the paths so far and each target's P(met) and half-width.
+    """
+    from dataclasses import replace
+
+    from kzforecast._seeding import GRID_BLOCK, root_seed_sequence
+
+    if not 0 < precision < 0.5:
+        raise ValueError(f"precision must lie in (0, 0.5), got {precision}")
+    if batch % GRID_BLOCK or batch < GRID_BLOCK:
+        raise ValueError(f"batch must be a positive multiple of {GRID_BLOCK}, got {batch}")
+    if max_paths < batch:
+        raise ValueError(f"max_paths ({max_paths}) must be at least batch ({batch})")
+    z = float(stats_norm_ppf(0.5 + confidence / 2))
+    root = root_seed_sequence(seed)
+    merged: Simulation | None = None
+    trace_rows: list[dict[str, Any]] = []
+    converged = False
+    while merged is None or merged.n_paths < max_paths:
+        first = 0 if merged is None else merged.n_paths // GRID_BLOCK
+        n = min(batch, max_paths - (merged.n_paths if merged else 0))
+        part = simulate(scenario, paths=n, seed=root, targets=targets, _first_block=first)
+        if merged is None:
+            merged = part
+        else:
+            pay = merged.target_payload
+            if pay is not None and part.target_payload is not None:
+                pay = pay.merge(part.target_payload)
+            merged = replace(
+                merged,
+                n_paths=merged.n_paths + part.n_paths,
+                moments=merged.moments.merge(part.moments),
+                sketch=merged.sketch.merge(part.sketch),
+                target_payload=pay,
+            )
+        row: dict[str, Any] = {"paths": merged.n_paths}
+        widths = []
+        if merged.target_payload is not None:
+            evaluable = [t for t in merged.targets
+                         if merged.target_status.get((t.id, t.reading)) is None]  # fmt: skip
+            for i, t in enumerate(evaluable):
+                p = int(merged.target_payload.met[i]) / merged.n_paths
+                lo, hi = wilson(p, merged.n_paths, z)
+                widths.append((hi - lo) / 2)
+                row[f"{t.id}:{t.reading}"] = p
+                row[f"{t.id}:{t.reading} half-width"] = (hi - lo) / 2
+        trace_rows.append(row)
+        if not widths or max(widths) <= precision:
+            converged = True
+            break
+        if merged.n_paths % GRID_BLOCK:
+            break  # a partial block ends the grid
+    assert merged is not None
+    merged.attrs["paths"] = merged.n_paths
+    table = check(merged)
+    table.attrs["converged"] = converged
+    table.attrs["precision"] = precision
+    return table, pd.DataFrame(trace_rows).set_index("paths")
+
+
+def stats_norm_ppf(q: float) -> float:
+    """Standard normal quantile."""
+    from scipy.special import ndtri
+
+    return float(ndtri(q))
+
+
+__all__ += ["check_until", "joint_probabilities"]
 _ = evaluate_block  # re-exported for kept-path evaluation

@@ -198,13 +198,14 @@ class _Plan:
     init: Initial
     n_paths: int
     sampling: Sampling
+    first_block: int = 0
 
     @property
     def n_blocks(self) -> int:
         return -(-self.n_paths // GRID_BLOCK)
 
     def block_len(self, b: int) -> int:
-        return min(GRID_BLOCK, self.n_paths - b * GRID_BLOCK)
+        return min(GRID_BLOCK, self.n_paths - (b - self.first_block) * GRID_BLOCK)
 
 
 def _run_chunk(
@@ -267,6 +268,7 @@ def simulate(
     history: Any = None,
     targets: Sequence[Any] | None = None,
     _hook: BlockHook | None = None,
+    _first_block: int = 0,
 ) -> Simulation:
     """Run a Monte Carlo simulation of a scenario.
 
@@ -376,11 +378,10 @@ def simulate(
                 return evaluate_block(target_list, part, VARIABLES, years_, hist, scenario.as_of)
 
     init, provenance = resolve_initial(scenario, history)
-    plan = _Plan(scenario, root, init, int(paths), sampling)
+    plan = _Plan(scenario, root, init, int(paths), sampling, _first_block)
     per_chunk = block_size // GRID_BLOCK
-    chunks = [
-        range(s, min(s + per_chunk, plan.n_blocks)) for s in range(0, plan.n_blocks, per_chunk)
-    ]
+    end = _first_block + plan.n_blocks
+    chunks = [range(s, min(s + per_chunk, end)) for s in range(_first_block, end, per_chunk)]
 
     def work(c: range) -> tuple[list[BlockSummary], list[Any], Arr | None]:
         return _run_chunk(plan, c, keep_paths, _hook)
@@ -429,6 +430,7 @@ def simulate(
         "seed": seed_record(root),
         "paths": plan.n_paths,
         "grid_block": GRID_BLOCK,
+        "first_block": _first_block,
         "sampling": sampling,
         "kzforecast_version": kzforecast.__version__,
         "numpy_version": np.__version__,

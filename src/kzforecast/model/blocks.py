@@ -76,7 +76,11 @@ def partial_adjustment_step(
     m = level + k * (ceiling - level)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(ceiling > 0, m / ceiling, 0.0)
-        ratio = np.clip(ratio, 0.0, 1.0)
+    ratio = np.minimum(np.maximum(ratio, 0.0), 1.0)
+    if np.ndim(s) == 0 and float(s) == 0.0:
+        # no noise: the deterministic partial adjustment, exactly
+        return np.asarray(ceiling * ratio, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
         noisy = ceiling * special.expit(special.logit(ratio) + s * e)
     # exact where there is no noise or the share sits at a bound
     out = np.where((np.asarray(s) == 0) | (ratio <= 0.0) | (ratio >= 1.0), ceiling * ratio, noisy)

@@ -1,0 +1,3 @@
+from kzforecast.cli import main
+
+raise SystemExit(main())

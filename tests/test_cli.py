@@ -1,0 +1,100 @@
+"""The command line: exit codes, one-line errors, atomic report files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kzforecast.cli import main
+
+
+def run(args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kzforecast.cli", *args], capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+
+
+def test_check_writes_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "rep"
+    assert main(["check", "--paths", "4096", "--seed", "1", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "KZ2016-KAS-200K" in text
+    names = sorted(p.name for p in out.iterdir())
+    assert {"report.html", "targets.csv", "p_met.png", "fan_vehicle_output.png"} <= set(names)
+    assert not [n for n in names if n.startswith(".")]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html
+    assert "timesca.com" in html  # the 2016 targets' source
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["check", "--scenario", "missing.toml"], "missing.toml: file not found"),
+        (["check", "--targets", "1999-01-01"], "1999-01-01"),
+        (["check", "--paths", "lots"], "--paths: must be a whole number"),
+        (["check", "--paths", "0"], "--paths: must be >= 1"),
+        (["targets", "--metric", "happiness"], "happiness"),
+        (["data", "--series", "nonsense"], "unknown series nonsense"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_errors_are_one_line_with_status_2(args: list[str], needle: str) -> None:
+    r = run(args)
+    assert r.returncode == 2, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    assert needle in lines[0]
+    assert lines[0].startswith("kzforecast")
+
+
+def test_unwritable_out(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    r = run(["check", "--paths", "4096", "--out", str(blocker / "sub")])
+    assert r.returncode == 2
+    assert "--out" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_no_partial_files_when_the_run_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kzforecast.report.plots as plots
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(plots, "probability_chart", boom)
+    out = tmp_path / "rep"
+    assert main(["check", "--paths", "4096", "--out", str(out)]) == 2
+    assert list(out.iterdir()) == []
+
+
+def test_help_on_every_command() -> None:
+    for cmd in ([], ["check"], ["targets"], ["data"], ["scenarios"], ["simulate"], ["validate"]):
+        r = run([*cmd, "--help"])
+        assert r.returncode == 0
+        assert "usage: kzforecast" in r.stdout
+
+
+def test_targets_command_lists_the_2016_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["targets", "--vintage", "2016-07-01"]) == 0
+    out = capsys.readouterr().out
+    for tid in ("KZ2016-KAS-200K", "KZ2016-KAS-LOC50", "KZ2016-KAS-EXPSTART", "KZ2016-KAS-MFG22",
+                "KZ2016-KAS-MFGEXP19", "KZ2016-KAS-INV4.5", "KZ2016-KAS-PPP4"):  # fmt: skip
+        assert tid in out
+
+
+def test_validate_reports_field_path(tmp_path: Path) -> None:
+    p = tmp_path / "bad.toml"
+    p.write_text('name = "x"\nas_of = 2025\nhorizon = 2030\n[blocks.capacity]\nexisting = -5\n',
+                 encoding="utf-8")  # fmt: skip
+    r = run(["validate", str(p)])
+    assert r.returncode == 2
+    assert "bad.toml: blocks.capacity.existing" in r.stderr
