@@ -24,8 +24,7 @@ def _compare(scenario: Scenario, seed: int) -> None:
     params = _draw_parameters(scenario, root, 0, N_PATHS, "random")
     shocks = _draw_shocks(root, 0, len(scenario.years), N_PATHS, "random")
     init, _ = resolve_initial(scenario)
-    u = np.clip(shocks.destinations, 1e-12, 1 - 1e-12)
-    shares = scenario.blocks.exports.destinations.draw(u)
+    shares = scenario.blocks.exports.destinations.draw(shocks.destinations)
     plants = scenario.blocks.capacity.plants
     for i in range(N_CHECK):
         par = {

@@ -31,7 +31,7 @@ from kzforecast._seeding import (
     root_seed_sequence,
     seed_record,
 )
-from kzforecast._summary import BlockSummary
+from kzforecast._summary import Moments, Sketch
 from kzforecast.errors import ScenarioError
 from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, Initial, PlantArrays, Shocks, run_paths
 from kzforecast.results import Simulation
@@ -94,8 +94,7 @@ def _draw_parameters(
         if dist.is_fixed:
             out[path] = float(dist.quantile(0.5)) if dist.dist != "fixed" else float(dist.value)
         else:
-            u = np.clip(special.ndtr(z[path]), _U_EPS, 1 - _U_EPS)
-            out[path] = dist.ppf(u)
+            out[path] = dist.ppf_from_normal(z[path])
     return out
 
 
@@ -109,7 +108,8 @@ def _draw_shocks(
         normal[stream] = _normals(gen, (nn, n_years), sampling)[..., :n]
         uniform[stream] = _uniforms(gen, (nu, n_years), sampling)[..., :n]
     gen = block_generator(root, block, STREAM["destinations"])
-    dest = _uniforms(gen, (len(DESTINATIONS),), sampling)[..., :n]
+    dest = _normals(gen, (len(DESTINATIONS),), "random" if sampling == "random" else "antithetic")
+    dest = dest[..., :n]
     return Shocks(normal, uniform, dest)
 
 
@@ -208,10 +208,16 @@ class _Plan:
         return min(GRID_BLOCK, self.n_paths - (b - self.first_block) * GRID_BLOCK)
 
 
-def _run_chunk(
-    plan: _Plan, blocks: range, keep: bool, hook: BlockHook | None
-) -> tuple[list[BlockSummary], list[Any], Arr | None]:
-    """Simulate consecutive grid blocks together; summarise each block separately."""
+@dataclass
+class _ChunkResult:
+    moments: list[Moments]  # one per grid block, in order
+    sketch: Sketch  # integer counts: merge order does not matter
+    payloads: list[Any]  # one per grid block, in order
+    values: Arr | None
+
+
+def _run_chunk(plan: _Plan, blocks: range, keep: bool, hook: BlockHook | None) -> _ChunkResult:
+    """Simulate consecutive grid blocks together; moments per block, sketch per chunk."""
     sc = plan.scenario
     years = sc.years
     sizes = [plan.block_len(b) for b in blocks]
@@ -223,14 +229,13 @@ def _run_chunk(
     )
     params = _concat_params(params_parts)
     short = {_short(k): v for k, v in params.items() if ".plants." not in k}
-    n_total = sum(sizes)
     plants = sc.blocks.capacity.plants
     caps = [params[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(plants))]
     first = [
         pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
         for i, pl in enumerate(plants)
     ]
-    shares = sc.blocks.exports.destinations.draw(np.clip(shocks.destinations, _U_EPS, 1 - _U_EPS))
+    shares = sc.blocks.exports.destinations.draw(shocks.destinations)
     values = run_paths(
         short,
         shocks,
@@ -242,17 +247,35 @@ def _run_chunk(
         plants=PlantArrays(caps, first),
         destination_shares=shares,
     )
-    summaries: list[BlockSummary] = []
+    moments: list[Moments] = []
     payloads: list[Any] = []
     start = 0
     for b, n, pp in zip(blocks, sizes, params_parts):
         part = values[:, :, start : start + n]
-        summaries.append(BlockSummary.of(part))
+        moments.append(Moments.of(part))
         if hook is not None:
             payloads.append(hook(b, part, pp))
         start += n
-    assert start == n_total
-    return summaries, payloads, (values if keep else None)
+    return _ChunkResult(moments, Sketch.of(values), payloads, values if keep else None)
+
+
+class _Accumulator:
+    """Merges chunk results as they arrive, in grid-block order (memory stays flat)."""
+
+    def __init__(self) -> None:
+        self.moments: Moments | None = None
+        self.sketch: Sketch | None = None
+        self.payload: Any = None
+        self.kept: list[Arr] = []
+
+    def add(self, res: _ChunkResult) -> None:
+        for m in res.moments:
+            self.moments = m if self.moments is None else self.moments.merge(m)
+        self.sketch = res.sketch if self.sketch is None else self.sketch.merge(res.sketch)
+        for p in res.payloads:
+            self.payload = p if self.payload is None else self.payload.merge(p)
+        if res.values is not None:
+            self.kept.append(res.values)
 
 
 def simulate(
@@ -383,7 +406,7 @@ def simulate(
     end = _first_block + plan.n_blocks
     chunks = [range(s, min(s + per_chunk, end)) for s in range(_first_block, end, per_chunk)]
 
-    def work(c: range) -> tuple[list[BlockSummary], list[Any], Arr | None]:
+    def work(c: range) -> _ChunkResult:
         return _run_chunk(plan, c, keep_paths, _hook)
 
     show = progress if progress is not None else sys.stderr.isatty()
@@ -397,33 +420,33 @@ def simulate(
         delay=0.5,
         desc=f"simulate {scenario.name}",
     )
-    results: list[tuple[list[BlockSummary], list[Any], Arr | None]] = []
+    acc = _Accumulator()
     try:
         if threads == 1:
             for c in chunks:
-                results.append(work(c))
+                acc.add(work(c))
                 bar.update(sum(plan.block_len(b) for b in c))
         else:
+            # a bounded window of chunks in flight keeps memory flat; results are
+            # merged strictly in chunk order
             with ThreadPoolExecutor(max_workers=threads) as pool:
-                for c, res in zip(chunks, pool.map(work, chunks)):
-                    results.append(res)
-                    bar.update(sum(plan.block_len(b) for b in c))
+                pending: list[Any] = []
+                for c in chunks:
+                    pending.append((c, pool.submit(work, c)))
+                    if len(pending) > 2 * threads:
+                        c0, fut = pending.pop(0)
+                        acc.add(fut.result())
+                        bar.update(sum(plan.block_len(b) for b in c0))
+                for c0, fut in pending:
+                    acc.add(fut.result())
+                    bar.update(sum(plan.block_len(b) for b in c0))
     finally:
         bar.close()
-
-    summary: BlockSummary | None = None
-    payloads: list[Any] = []
-    kept: list[Arr] = []
-    for sums, pays, vals in results:  # merged in grid-block order
-        for s in sums:
-            summary = s if summary is None else summary.merge(s)
-        payloads.extend(pays)
-        if vals is not None:
-            kept.append(vals)
-    assert summary is not None
+    assert acc.moments is not None
+    assert acc.sketch is not None
     path_values = None
     if keep_paths:
-        path_values = np.concatenate(kept, axis=-1).transpose(0, 2, 1)
+        path_values = np.concatenate(acc.kept, axis=-1).transpose(0, 2, 1)
     import kzforecast
 
     attrs: dict[str, Any] = {
@@ -437,11 +460,7 @@ def simulate(
         "initial_state": {k: getattr(init, k) for k in init.__dataclass_fields__},
         "initial_state_source": provenance,
     }
-    target_payload = None
-    if target_list:
-        for pay in payloads:
-            target_payload = pay if target_payload is None else target_payload.merge(pay)
-        payloads = []
+    target_payload = acc.payload if target_list else None
     return Simulation(
         target_payload=target_payload,
         targets=tuple(targets) if targets is not None else (),
@@ -451,9 +470,8 @@ def simulate(
         years=scenario.years,
         variables=VARIABLES,
         n_paths=plan.n_paths,
-        moments=summary.moments,
-        sketch=summary.sketch,
+        moments=acc.moments,
+        sketch=acc.sketch,
         paths=path_values,
         attrs=attrs,
-        block_payloads=tuple(payloads),
     )

@@ -54,7 +54,6 @@ class Simulation:
     sketch: Sketch
     paths: NDArray[np.float64] | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
-    block_payloads: tuple[Any, ...] = ()
     targets: tuple[Any, ...] = ()
     target_status: dict[tuple[str, str], str | None] = field(default_factory=dict)
     target_payload: Any = None

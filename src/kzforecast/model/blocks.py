@@ -80,10 +80,9 @@ def partial_adjustment_step(
     if np.ndim(s) == 0 and float(s) == 0.0:
         # no noise: the deterministic partial adjustment, exactly
         return np.asarray(ceiling * ratio, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        noisy = ceiling * special.expit(special.logit(ratio) + s * e)
-    # exact where there is no noise or the share sits at a bound
-    out = np.where((np.asarray(s) == 0) | (ratio <= 0.0) | (ratio >= 1.0), ceiling * ratio, noisy)
+    # expit(logit(r) + x) = r / (r + (1 - r) exp(-x)), exact at r = 0 and r = 1
+    w = np.exp(np.minimum(-(s * e), 700.0))
+    out = ceiling * ratio / (ratio + (1.0 - ratio) * w)
     return np.asarray(out, dtype=np.float64)
 
 

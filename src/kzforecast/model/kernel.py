@@ -98,7 +98,7 @@ class Shocks:
 
     ``normal[stream]`` has shape ``(n_series, n_years, n_paths)`` of N(0, 1)
     draws, ``uniform[stream]`` the same layout of U(0, 1) draws, and
-    ``destinations`` shape ``(5, n_paths)`` of U(0, 1) draws for the Dirichlet.
+    ``destinations`` shape ``(5, n_paths)`` of N(0, 1) draws for the Dirichlet.
     """
 
     normal: dict[str, Arr]

