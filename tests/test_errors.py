@@ -35,7 +35,7 @@ def _write(tmp_path: Path, extra: str, base: str = BASE) -> Path:
         (
             '[blocks.market]\ns_M = { dist = "normal", mean = 0.1, sd = 0.1 }\n',
             "blocks.market.s_M",
-            "whole support",
+            "normal distribution reaches -inf",
         ),
         ("[blocks.market]\nmu_m = 0.1\n", "blocks.market.mu_m", "unknown key"),
         ("[blocks.local_content]\nL_max = 1.2\n", "blocks.local_content.L_max", "[0, 1]"),
@@ -53,8 +53,8 @@ def _write(tmp_path: Path, extra: str, base: str = BASE) -> Path:
         ),
         (
             '[correlation]\nparameters = ["blocks.market.mu_M"]\nmatrix = [[1.0]]\n',
-            "<scenario>",
-            "fixed parameter",
+            "correlation.parameters",
+            "is fixed",
         ),
     ],
 )
@@ -72,7 +72,7 @@ def test_bad_field_names_file_path_and_rule(
 
 def test_horizon_before_as_of(tmp_path: Path) -> None:
     p = _write(tmp_path, "", BASE.replace("horizon = 2030", "horizon = 2020"))
-    with pytest.raises(ScenarioError, match=r"my.toml: <scenario>: horizon \(2020\) must be after"):
+    with pytest.raises(ScenarioError, match=r"my.toml: horizon: must be after as_of \(2025\), got 2020"):
         Scenario.from_toml(p)
 
 
@@ -131,6 +131,15 @@ def test_bad_simulate_arguments(kwargs: dict, match: str) -> None:  # type: igno
 def test_few_paths_warn_with_standard_error() -> None:
     with pytest.warns(UserWarning, match="standard error up to"):
         simulate(Scenario.builtin("baseline"), paths=100, seed=1)
+
+
+def test_fixing_a_correlated_parameter_drops_it_from_the_correlation() -> None:
+    s = Scenario.builtin("baseline")
+    assert s.correlation is not None
+    p = s.correlation.parameters[0]
+    fixed = s.with_parameter(p, 0.05)
+    assert fixed.parameters()[p].is_fixed
+    assert fixed.correlation is None or p not in fixed.correlation.parameters
 
 
 def test_with_parameter_unknown_path() -> None:

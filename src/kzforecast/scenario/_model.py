@@ -69,9 +69,9 @@ def _nonnegative(d: Any) -> Any:
     lo, _ = _support(d)
     if lo < 0:
         raise ValueError(
-            f"must be >= 0 on its whole support (a volatility, size or level), but this "
-            f"{d.dist} distribution reaches {lo:g}; use a fixed value >= 0, lognormal, "
-            "truncnormal with low >= 0, uniform/triangular/beta with low >= 0"
+            f"must be >= 0 (a volatility, size or level), but this {d.dist} distribution "
+            f"reaches {lo:g}; use a number >= 0, lognormal, or truncnormal/uniform/"
+            "triangular/beta with low >= 0"
         )
     return d
 
@@ -80,9 +80,8 @@ def _unit_interval(d: Any) -> Any:
     lo, hi = _support(d)
     if lo < 0 or hi > 1:
         raise ValueError(
-            f"must lie in [0, 1] on its whole support (a share or probability), but this "
-            f"{d.dist} distribution spans [{lo:g}, {hi:g}]; use a fixed value, beta, uniform "
-            "or truncnormal within [0, 1]"
+            f"must lie in [0, 1] (a share or probability), but this {d.dist} distribution "
+            f"spans [{lo:g}, {hi:g}]; use a number, beta, uniform or truncnormal within [0, 1]"
         )
     return d
 
@@ -179,8 +178,9 @@ class Exports(_Block):
         missing = set(DESTINATIONS) - set(self.destinations.alpha)
         if unknown or missing:
             raise ValueError(
-                f"destinations.alpha must name exactly {list(DESTINATIONS)}; "
-                f"unknown {sorted(unknown)}, missing {sorted(missing)}"
+                f"@destinations.alpha: must name exactly {', '.join(DESTINATIONS)}; "
+                f"unknown: {', '.join(sorted(unknown)) or 'none'}; "
+                f"missing: {', '.join(sorted(missing)) or 'none'}"
             )
         return self
 
@@ -395,18 +395,36 @@ def _validation_to_scenario_error(exc: ValidationError, source: str) -> Scenario
     first = errors[0]
     path = _loc_to_path(tuple(first["loc"])) or "<scenario>"
     msg = str(first["msg"]).removeprefix("Value error, ")
+    if msg.startswith("@"):
+        # a model-level check naming its own field: "@horizon: ..."
+        field, _, msg = msg[1:].partition(": ")
+        path = ".".join(p for p in (path if path != "<scenario>" else "", field) if p)
     if first["type"] == "extra_forbidden":
         msg = "unknown key (not a field of this block)"
+    if first["type"] == "missing":
+        msg = "required, but missing"
+    allowed = None
+    if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        tag = (first.get("ctx") or {}).get("tag")
+        msg = f"unknown distribution {tag!r}" if tag else "a distribution needs a 'dist' key"
+        allowed = "a number, or a table with dist = " + ", ".join(
+            f'"{t}"' for t in sorted(_DIST_TAGS)
+        )
     given = first.get("input")
     problem = msg
-    if given is not None and first["type"] not in ("extra_forbidden", "missing"):
+    if (
+        given is not None
+        and first["type"]
+        not in ("extra_forbidden", "missing", "value_error", "union_tag_invalid")
+        and not isinstance(given, dict | list)
+    ):
         shown = repr(given)
         if len(shown) > 80:
             shown = shown[:77] + "..."
         problem += f", got {shown}"
     if len(errors) > 1:
         problem += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return ScenarioError(problem, source=source, location=path)
+    return ScenarioError(problem, source=source, location=path, allowed=allowed)
 
 
 def _to_plain(obj: Any) -> Any:
@@ -480,21 +498,26 @@ class Scenario(BaseModel):
     def _check(self) -> Scenario:
         if self.horizon <= self.as_of:
             raise ValueError(
-                f"horizon ({self.horizon}) must be after as_of ({self.as_of}): "
+                f"@horizon: must be after as_of ({self.as_of}), got {self.horizon}: "
                 "a simulation needs at least one future year"
             )
         if self.horizon - self.as_of > 100:
-            raise ValueError("horizon may be at most 100 years after as_of")
+            raise ValueError(
+                f"@horizon: may be at most 100 years after as_of, got {self.horizon}"
+            )
         if self.correlation is not None:
             params = self.parameters()
             for p in self.correlation.parameters:
                 if p not in params:
                     raise ValueError(
-                        f"correlation names unknown parameter {p!r}; known: "
+                        f"@correlation.parameters: unknown parameter {p!r}; known: "
                         f"{', '.join(sorted(params))}"
                     )
                 if params[p].is_fixed:
-                    raise ValueError(f"correlation names fixed parameter {p!r}")
+                    raise ValueError(
+                        f"@correlation.parameters: {p!r} is fixed; only uncertain "
+                        "parameters can be correlated"
+                    )
         return self
 
     # ------------------------------------------------------------------ years
@@ -525,7 +548,8 @@ class Scenario(BaseModel):
     def with_parameter(self, path: str, value: Any) -> Scenario:
         """A copy with the parameter at dotted ``path`` replaced.
 
-        ``value`` is a number (point mass), a distribution object or a dict.
+        ``value`` is a number (point mass), a distribution object or a dict. A
+        parameter set to a known value is dropped from ``correlation``.
         """
         data = self.model_dump(mode="python", by_alias=True)
         keys = path.split(".")
@@ -546,6 +570,22 @@ class Scenario(BaseModel):
         if isinstance(value, BaseModel):
             value = value.model_dump(mode="python", by_alias=True)
         node[last] = value
+        corr = data.get("correlation")
+        if corr and path in corr["parameters"]:
+            try:
+                fixed = Scenario.from_dict(data | {"correlation": None}).parameters()[path].is_fixed
+            except ScenarioError:
+                fixed = False
+            if fixed:
+                # a known value has no uncertainty to correlate: drop its row and column
+                keep = [i for i, p in enumerate(corr["parameters"]) if p != path]
+                if len(keep) < 2:
+                    data["correlation"] = None
+                else:
+                    data["correlation"] = {
+                        "parameters": [corr["parameters"][i] for i in keep],
+                        "matrix": [[corr["matrix"][i][j] for j in keep] for i in keep],
+                    }
         return Scenario.from_dict(data, source="with_parameter")
 
     def stream_key(self, path: str) -> int:
