@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -182,17 +182,21 @@ def compare(
     *,
     paths: int = 20_000,
     seed: SeedLike = 0,
+    engine: Literal["local", "dask"] = "local",
+    client: Any = None,
 ) -> pd.DataFrame:
     """P(met) per target reading (rows) and scenario (columns), on common random numbers.
 
     Every scenario runs with the same seed, so differences between columns are
-    the scenarios' effects, not Monte Carlo noise.
+    the scenarios' effects, not Monte Carlo noise. ``engine``/``client`` are
+    passed to :func:`kzforecast.simulate` (results do not depend on them).
     """
     if not scenarios:
         raise TargetError("no scenarios to compare", source="compare")
     cols = {}
     for name, sc in scenarios.items():
-        res = check(simulate(sc, paths=paths, seed=seed, targets=targets))
+        sim = simulate(sc, paths=paths, seed=seed, targets=targets, engine=engine, client=client)
+        res = check(sim)
         cols[name] = res.set_index(["id", "reading"])["p_met"]
     return pd.DataFrame(cols)
 
@@ -207,6 +211,8 @@ def what_it_takes(
     paths: int = 10_000,
     seed: SeedLike = 0,
     tol: float | None = None,
+    engine: Literal["local", "dask"] = "local",
+    client: Any = None,
 ) -> dict[str, Any]:
     """The value of one parameter at which P(target met) reaches ``probability``.
 
@@ -242,7 +248,8 @@ def what_it_takes(
 
     def p_at(x: float) -> float:
         sc = scenario.with_parameter(lever, x)
-        res = check(simulate(sc, paths=paths, seed=seed, targets=[target]))
+        sim = simulate(sc, paths=paths, seed=seed, targets=[target], engine=engine, client=client)
+        res = check(sim)
         p = float(res["p_met"].iloc[0])
         if math.isnan(p):
             raise TargetError(f"target cannot be evaluated: {res['status'].iloc[0]}")

@@ -216,7 +216,7 @@ class _ChunkResult:
     values: Arr | None
 
 
-def _run_chunk(plan: _Plan, blocks: range, keep: bool, hook: BlockHook | None) -> _ChunkResult:
+def _run_chunk(plan: _Plan, blocks: range, *, keep: bool, hook: BlockHook | None) -> _ChunkResult:
     """Simulate consecutive grid blocks together; moments per block, sketch per chunk."""
     sc = plan.scenario
     years = sc.years
@@ -290,6 +290,8 @@ def simulate(
     progress: bool | None = None,
     history: Any = None,
     targets: Sequence[Any] | None = None,
+    engine: Literal["local", "dask"] = "local",
+    client: Any = None,
     _hook: BlockHook | None = None,
     _first_block: int = 0,
 ) -> Simulation:
@@ -320,7 +322,15 @@ def simulate(
         horizons its gain is small. Plain ``random`` is the default and the
         only one whose standard errors are the textbook ones.
     threads : int, default 1
-        Worker threads for chunks (results are identical for any number).
+        Worker threads for chunks with the local engine (results are identical
+        for any number).
+    engine : {"local", "dask"}, default "local"
+        Where the chunks run. ``"dask"`` makes each chunk of grid blocks a Dask
+        task (``pip install 'kzforecast[dask]'``); results are bit-identical to
+        the local engine for any number of workers.
+    client : distributed.Client, str or None
+        For ``engine="dask"``: a client, a scheduler address, or None to start
+        a temporary LocalCluster for this run.
     progress : bool or None
         Show a progress bar (tqdm). ``None``: only when stderr is a terminal.
     history : DataFrame, optional
@@ -364,6 +374,15 @@ def simulate(
         )
     if sampling not in ("random", "antithetic", "sobol"):
         raise ValueError(f"sampling must be 'random', 'antithetic' or 'sobol', got {sampling!r}")
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', got {engine!r}")
+    if engine == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                "engine='dask' needs dask.distributed: pip install 'kzforecast[dask]'"
+            ) from None
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
     if keep_paths and paths * len(VARIABLES) * len(scenario.years) * 8 > 8 * 2**30:
@@ -407,7 +426,7 @@ def simulate(
     chunks = [range(s, min(s + per_chunk, end)) for s in range(_first_block, end, per_chunk)]
 
     def work(c: range) -> _ChunkResult:
-        return _run_chunk(plan, c, keep_paths, _hook)
+        return _run_chunk(plan, c, keep=keep_paths, hook=_hook)
 
     show = progress if progress is not None else sys.stderr.isatty()
     from tqdm.auto import tqdm
@@ -422,7 +441,16 @@ def simulate(
     )
     acc = _Accumulator()
     try:
-        if threads == 1:
+        if engine == "dask":
+            from functools import partial
+
+            from kzforecast.engines.dask import map_in_order
+
+            task = partial(_run_chunk, plan, keep=keep_paths, hook=_hook)
+            for c, res in zip(chunks, map_in_order(task, chunks, client=client)):
+                acc.add(res)
+                bar.update(sum(plan.block_len(b) for b in c))
+        elif threads == 1:
             for c in chunks:
                 acc.add(work(c))
                 bar.update(sum(plan.block_len(b) for b in c))
