@@ -72,7 +72,8 @@ def test_bad_field_names_file_path_and_rule(
 
 def test_horizon_before_as_of(tmp_path: Path) -> None:
     p = _write(tmp_path, "", BASE.replace("horizon = 2030", "horizon = 2020"))
-    with pytest.raises(ScenarioError, match=r"my.toml: horizon: must be after as_of \(2025\), got 2020"):
+    expected = r"my.toml: horizon: must be after as_of \(2025\), got 2020"
+    with pytest.raises(ScenarioError, match=expected):
         Scenario.from_toml(p)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special
 
 Arr = NDArray[np.float64]
 ArrOrFloat = Any  # ndarray of shape (n_paths,) or a Python float

@@ -414,8 +414,7 @@ def _validation_to_scenario_error(exc: ValidationError, source: str) -> Scenario
     problem = msg
     if (
         given is not None
-        and first["type"]
-        not in ("extra_forbidden", "missing", "value_error", "union_tag_invalid")
+        and first["type"] not in ("extra_forbidden", "missing", "value_error", "union_tag_invalid")
         and not isinstance(given, dict | list)
     ):
         shown = repr(given)
@@ -502,9 +501,7 @@ class Scenario(BaseModel):
                 "a simulation needs at least one future year"
             )
         if self.horizon - self.as_of > 100:
-            raise ValueError(
-                f"@horizon: may be at most 100 years after as_of, got {self.horizon}"
-            )
+            raise ValueError(f"@horizon: may be at most 100 years after as_of, got {self.horizon}")
         if self.correlation is not None:
             params = self.parameters()
             for p in self.correlation.parameters:
