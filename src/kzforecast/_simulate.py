@@ -31,7 +31,7 @@ from kzforecast._seeding import (
     root_seed_sequence,
     seed_record,
 )
-from kzforecast._summary import Moments, Sketch
+from kzforecast._summary import Moments, Sketch, SparseSketch
 from kzforecast.errors import ScenarioError
 from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, Initial, PlantArrays, Shocks, run_paths
 from kzforecast.results import Simulation
@@ -211,7 +211,7 @@ class _Plan:
 @dataclass
 class _ChunkResult:
     moments: list[Moments]  # one per grid block, in order
-    sketch: Sketch  # integer counts: merge order does not matter
+    sketch: SparseSketch  # integer counts: merge order does not matter
     payloads: list[Any]  # one per grid block, in order
     values: Arr | None
 
@@ -256,7 +256,7 @@ def _run_chunk(plan: _Plan, blocks: range, *, keep: bool, hook: BlockHook | None
         if hook is not None:
             payloads.append(hook(b, part, pp))
         start += n
-    return _ChunkResult(moments, Sketch.of(values), payloads, values if keep else None)
+    return _ChunkResult(moments, Sketch.of(values).to_sparse(), payloads, values if keep else None)
 
 
 class _Accumulator:
@@ -264,14 +264,14 @@ class _Accumulator:
 
     def __init__(self) -> None:
         self.moments: Moments | None = None
-        self.sketch: Sketch | None = None
+        self.sketch_counts: NDArray[np.int64] | None = None
         self.payload: Any = None
         self.kept: list[Arr] = []
 
     def add(self, res: _ChunkResult) -> None:
         for m in res.moments:
             self.moments = m if self.moments is None else self.moments.merge(m)
-        self.sketch = res.sketch if self.sketch is None else self.sketch.merge(res.sketch)
+        self.sketch_counts = res.sketch.add_to(self.sketch_counts)
         for p in res.payloads:
             self.payload = p if self.payload is None else self.payload.merge(p)
         if res.values is not None:
@@ -471,7 +471,7 @@ def simulate(
     finally:
         bar.close()
     assert acc.moments is not None
-    assert acc.sketch is not None
+    assert acc.sketch_counts is not None
     path_values = None
     if keep_paths:
         path_values = np.concatenate(acc.kept, axis=-1).transpose(0, 2, 1)
@@ -499,7 +499,7 @@ def simulate(
         variables=VARIABLES,
         n_paths=plan.n_paths,
         moments=acc.moments,
-        sketch=acc.sketch,
+        sketch=Sketch(acc.sketch_counts),
         paths=path_values,
         attrs=attrs,
     )
