@@ -120,6 +120,19 @@ class Sketch:
         idx = np.flatnonzero(flat)
         return SparseSketch(self.counts.shape, idx, flat[idx])
 
+    def quantile(self, q: float | Arr) -> Arr:
+        """Estimated ``q``-quantiles (lower order statistic of rank ``ceil(q n)``)."""
+        qs = np.atleast_1d(np.asarray(q, dtype=np.float64))
+        cum = np.cumsum(self.counts, axis=-1)
+        n = cum[..., -1:]
+        values = bin_values()
+        out = np.empty((*self.counts.shape[:-1], len(qs)))
+        for j, qq in enumerate(qs):
+            rank = np.maximum(np.ceil(qq * n), 1)
+            idx = (cum < rank).sum(axis=-1)
+            out[..., j] = values[np.minimum(idx, N_BINS - 1)]
+        return out
+
 
 @dataclass
 class SparseSketch:
@@ -136,19 +149,6 @@ class SparseSketch:
         flat = dense.reshape(-1)
         flat[self.index] += self.counts
         return dense
-
-    def quantile(self, q: float | Arr) -> Arr:
-        """Estimated ``q``-quantiles (lower order statistic of rank ``ceil(q n)``)."""
-        qs = np.atleast_1d(np.asarray(q, dtype=np.float64))
-        cum = np.cumsum(self.counts, axis=-1)
-        n = cum[..., -1:]
-        values = bin_values()
-        out = np.empty((*self.counts.shape[:-1], len(qs)))
-        for j, qq in enumerate(qs):
-            rank = np.maximum(np.ceil(qq * n), 1)
-            idx = (cum < rank).sum(axis=-1)
-            out[..., j] = values[np.minimum(idx, N_BINS - 1)]
-        return out
 
 
 @dataclass
