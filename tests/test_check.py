@@ -195,3 +195,14 @@ def test_check_until_stops_at_the_budget() -> None:
     assert table.attrs["paths"] == 8192
     assert not table.attrs["converged"]
     assert list(trace.index) == [4096, 8192]
+
+
+def test_by_year_target_already_met_in_history_is_met_on_every_path() -> None:
+    import pandas as pd
+
+    history = pd.DataFrame({"vehicle_output": [250_000.0, 90_000.0]}, index=[2023, 2024])
+    history.index.name = "year"
+    t = make_target(threshold=200_000.0, timing="by_year", window_start=2023, due_year=2030)
+    res = check(simulate(trend_scenario(), paths=4096, seed=1, targets=[t], history=history))
+    assert res["p_met"].iloc[0] == 1.0
+    assert res["first_year_met"].iloc[0] == "already met by 2025: 100%"

@@ -36,7 +36,8 @@ def _payload_for(sim: Simulation, targets: Sequence[Any]) -> tuple[list[Any], Ta
 
 
 def _first_year_text(counts: np.ndarray[Any, Any], years: Sequence[int], n: int) -> str:
-    parts = [f"{y}: {c / n:.0%}" for y, c in zip(years, counts[:-1]) if c > 0]
+    parts = [f"already met by {years[0] - 1}: {counts[0] / n:.0%}"] if counts[0] else []
+    parts += [f"{y}: {c / n:.0%}" for y, c in zip(years, counts[1:-1]) if c > 0]
     never = counts[-1] / n
     if never > 0:
         parts.append(f"never: {never:.0%}")

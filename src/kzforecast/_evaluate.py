@@ -39,6 +39,7 @@ _SIMULATED: dict[str, str | None] = {
     "processing_investment_kzt_trn": "processing_investment_kzt_trn",
     "private_per_state_investment": None,
     "assembly_capacity": "capacity",
+    "ckd_output": None,
 }
 
 
@@ -93,6 +94,8 @@ def _series_needed(t: Any) -> list[str]:
         return ["export_units", "vehicle_output"]
     if t.metric == "private_per_state_investment":
         return ["processing_investment_kzt_trn"]
+    if t.metric == "ckd_output":
+        return ["ckd_share", "vehicle_output"]
     var = _SIMULATED[t.metric]
     assert var is not None
     return ["capacity" if var == "capacity" else var]
@@ -122,7 +125,7 @@ class TargetPayload:
     met: NDArray[np.int64]  # (n_targets,)
     pair: NDArray[np.int64]  # (n_targets, n_targets): both met
     shortfall_sum: Arr  # (n_targets,) sum over missed paths of the distance to threshold
-    first_year: NDArray[np.int64]  # (n_targets, n_years + 1): last column = never
+    first_year: NDArray[np.int64]  # (n_targets, n_years + 2): history, years..., never
     metric_sketch: Sketch  # (n_targets, bins)
 
     def merge(self, other: TargetPayload) -> TargetPayload:
@@ -167,6 +170,10 @@ def _metric(t: Any, get: Callable[[str, int], Arr | float], year: int, n: int) -
         q = np.broadcast_to(get("vehicle_output", year), (n,))
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(q > 0, x / q, 0.0)
+    if m == "ckd_output":
+        c = np.broadcast_to(get("ckd_share", year), (n,))
+        q = np.broadcast_to(get("vehicle_output", year), (n,))
+        return np.asarray(c * q, dtype=np.float64)
     if m == "private_per_state_investment":
         # ratio of private to state investment (the scenario's theta), per path
         state = np.broadcast_to(get("processing_state_investment_kzt_trn", year), (n,))
@@ -210,7 +217,8 @@ def target_values(
         return v
 
     if t.timing == "by_year" or (t.timing == "window" and t.window_rule == "any"):
-        years = [y for y in range(_first_year(t, as_of), due + 1) if y in sim_years]
+        # past years count too: a target already met in the history is met on every path
+        years = list(range(_first_year(t, as_of), due + 1))
         first_met = np.full(n, -1, dtype=np.int64)
         met = np.zeros(n, dtype=bool)
         for y in years:
@@ -240,15 +248,16 @@ def evaluate_block(
     met = np.zeros((k, n), dtype=bool)
     metric = np.zeros((k, n))
     shortfall = np.zeros(k)
-    first = np.zeros((k, len(sim_years) + 1), dtype=np.int64)
+    # columns: already met in the history, each simulated year, never
+    first = np.zeros((k, len(sim_years) + 2), dtype=np.int64)
     for i, t in enumerate(targets):
         v, m, fy = target_values(t, get, n, as_of, sim_years)
         v = np.nan_to_num(v, nan=0.0, posinf=1e15)
         metric[i], met[i] = v, m
         gap = np.abs(v - t.threshold)
         shortfall[i] = float(gap[~m].sum())
-        idx = np.where(fy >= 0, fy - sim_years[0], len(sim_years))
-        first[i] = np.bincount(np.clip(idx, 0, len(sim_years)), minlength=len(sim_years) + 1)
+        idx = np.where(fy < 0, len(sim_years) + 1, np.maximum(fy - sim_years[0] + 1, 0))
+        first[i] = np.bincount(idx, minlength=len(sim_years) + 2)
     mi = met.astype(np.int64)
     pair = mi @ mi.T
     sketch = Sketch.of(np.abs(metric))

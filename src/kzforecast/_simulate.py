@@ -191,6 +191,29 @@ def resolve_initial(scenario: Scenario, history: Any = None) -> tuple[Initial, d
     return Initial(**values), provenance
 
 
+def _with_initial_state(history: Any, as_of: int, init: Initial) -> Any:
+    """History with its as-of-year gaps filled from the scenario's initial state.
+
+    The initial state *is* the scenario's value for the as-of year, so targets
+    that reach back to it (cumulative sums, growth from the as-of year) use it
+    where the history has no figure.
+    """
+    import pandas as pd
+
+    out = history.copy()
+    if as_of not in out.index:
+        out.loc[as_of] = np.nan
+        out = out.sort_index()
+    for name in init.__dataclass_fields__:
+        if name in ("output_growth", "export_demand"):
+            continue
+        if name not in out.columns:
+            out[name] = np.nan
+        if pd.isna(out.loc[as_of, name]):
+            out.loc[as_of, name] = getattr(init, name)
+    return out
+
+
 @dataclass(frozen=True)
 class _Plan:
     scenario: Scenario
@@ -398,6 +421,7 @@ def simulate(
             stacklevel=2,
         )
     root = root_seed_sequence(seed)
+    init, provenance = resolve_initial(scenario, history)
     target_list: list[Any] = []
     target_status: dict[tuple[str, str], str | None] = {}
     if targets is not None:
@@ -406,6 +430,8 @@ def simulate(
 
             history = load_history()
         from kzforecast._evaluate import evaluate_block, metric_status
+
+        history = _with_initial_state(history, scenario.as_of, init)
 
         for t in targets:
             why = metric_status(t, scenario.as_of, scenario.horizon, history)
@@ -419,7 +445,6 @@ def simulate(
             def _hook(b: int, part: Arr, pp: dict[str, Any]) -> Any:
                 return evaluate_block(target_list, part, VARIABLES, years_, hist, scenario.as_of)
 
-    init, provenance = resolve_initial(scenario, history)
     plan = _Plan(scenario, root, init, int(paths), sampling, _first_block)
     per_chunk = block_size // GRID_BLOCK
     end = _first_block + plan.n_blocks

@@ -252,6 +252,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--variables", nargs="+")
     m.set_defaults(func=_cmd_simulate)
 
+    from kzforecast.sensitivity import add_cli as add_sensitivity
+
+    add_sensitivity(sub)
+
     v = sub.add_parser("validate", help="check a scenario file and say what is wrong")
     v.add_argument("file")
     v.set_defaults(func=_cmd_validate)
