@@ -8,6 +8,7 @@ the run and closed after it. Install with ``pip install 'kzforecast[dask]'``.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -31,12 +32,12 @@ heap. For your own cluster, set the same through the dask config key
 
 def _client(client: Any) -> tuple[Any, Callable[[], None]]:
     try:
-        from distributed import Client, LocalCluster
+        dist: Any = importlib.import_module("distributed")
+        dask: Any = importlib.import_module("dask")
     except ImportError:
         raise ImportError(_MISSING) from None
+    Client, LocalCluster = dist.Client, dist.LocalCluster
     if client is None:
-        import dask
-
         with dask.config.set({"distributed.nanny.pre-spawn-environ": WORKER_ENVIRON}):
             cluster = LocalCluster(
                 n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
