@@ -206,3 +206,15 @@ def test_by_year_target_already_met_in_history_is_met_on_every_path() -> None:
     res = check(simulate(trend_scenario(), paths=4096, seed=1, targets=[t], history=history))
     assert res["p_met"].iloc[0] == 1.0
     assert res["first_year_met"].iloc[0] == "already met by 2025: 100%"
+
+
+def test_cumulative_target_with_a_missing_past_year_is_not_evaluated() -> None:
+    import pandas as pd
+
+    history = pd.DataFrame({"vehicle_output": [np.nan, 90_000.0]}, index=[2023, 2024])
+    history.index.name = "year"
+    t = make_target(threshold=500_000.0, transform="cumulative", timing="in_year",
+                    window_start=2023, due_year=2027)  # fmt: skip
+    res = check(simulate(trend_scenario(), paths=4096, seed=1, targets=[t], history=history))
+    assert res["status"].iloc[0] == "no history: vehicle_output 2023 is needed and missing"
+    assert math.isnan(res["p_met"].iloc[0])

@@ -93,7 +93,7 @@ def _series_needed(t: Any) -> list[str]:
     if t.metric == "export_share_of_output":
         return ["export_units", "vehicle_output"]
     if t.metric == "private_per_state_investment":
-        return ["processing_investment_kzt_trn"]
+        return ["processing_state_investment_kzt_trn", "processing_private_investment_kzt_trn"]
     if t.metric == "ckd_output":
         return ["ckd_share", "vehicle_output"]
     var = _SIMULATED[t.metric]
@@ -179,7 +179,8 @@ def _metric(t: Any, get: Callable[[str, int], Arr | float], year: int, n: int) -
         state = np.broadcast_to(get("processing_state_investment_kzt_trn", year), (n,))
         priv = np.broadcast_to(get("processing_private_investment_kzt_trn", year), (n,))
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(state > 0, priv / state, np.inf)
+            ratio = np.where(state > 0, priv / state, np.inf)
+        return np.asarray(np.where(np.isnan(state + priv), np.nan, ratio))
     var = _SIMULATED[m]
     assert var is not None
     return np.asarray(np.broadcast_to(get(var, year), (n,)), dtype=np.float64)
@@ -204,7 +205,8 @@ def target_values(
                     for y in years
                 )
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    return np.asarray(np.where(state > 0, priv / state, np.inf))
+                    ratio = np.where(state > 0, priv / state, np.inf)
+                return np.asarray(np.where(np.isnan(state + priv), np.nan, ratio))
             return np.asarray(
                 sum(_metric(t, get, y, n) for y in range(_first_year(t, as_of), year + 1)),
                 dtype=np.float64,

@@ -32,6 +32,18 @@ def _pyplot() -> Any:
     return plt
 
 
+def _bound_years(variable: str) -> dict[int, str]:
+    """Qualifier of each shipped preferred observation of ``variable`` (empty if unknown)."""
+    try:
+        from kzforecast.data import load_observations
+
+        obs = load_observations()
+    except Exception:  # pragma: no cover - data unavailable
+        return {}
+    sel = obs[(obs["series"] == variable) & obs["preferred"]]
+    return {int(y): str(q) for y, q in zip(sel["year"], sel["qualifier"])}
+
+
 def fan_chart(
     simulation: Simulation,
     variable: str,
@@ -55,6 +67,11 @@ def fan_chart(
         h = history[variable].dropna()
         if len(h):
             ax.plot(h.index, h.to_numpy() * scale, "k.-", lw=1, label="realized")
+            bounds = _bound_years(variable)
+            lows = [y for y in h.index if bounds.get(int(y)) == "lower_bound"]
+            if lows:
+                ax.plot(lows, h.loc[lows].to_numpy() * scale, "k^", ms=7, mfc="white",
+                        label="realized: lower bound only")  # fmt: skip
     for t in targets:
         if t.due_year is None or t.transform != "level":
             continue
@@ -81,9 +98,12 @@ def probability_chart(table: pd.DataFrame) -> Any:
     y = np.arange(len(ev))
     p = ev["p_met"].to_numpy(dtype=float)
     err = np.vstack([p - ev["p90_low"].to_numpy(float), ev["p90_high"].to_numpy(float) - p])
+    err = np.clip(err, 0.0, None)  # rounding can put p a hair outside its interval at 0 or 1
     ax.barh(y, p * 100, color="#4292c6", xerr=err * 100, capsize=2)
-    for yy, pp in zip(y, p):
-        ax.text(min(pp * 100 + 2, 92), yy, f"{pp:.0%}", va="center", fontsize=7)
+    verdicts = ev["ex_post"] if "ex_post" in ev else pd.Series([""] * len(ev))
+    for yy, pp, v in zip(y, p, verdicts):
+        note = f"{pp:.0%}" + (f"  (ex post: {v})" if isinstance(v, str) and v else "")
+        ax.text(min(pp * 100 + 2, 70), yy, note, va="center", fontsize=7)
     ax.set_yticks(y, labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
