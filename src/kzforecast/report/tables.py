@@ -24,6 +24,20 @@ def _num(x: Any, unit: str) -> str:
     return f"{x:.3g}"
 
 
+def _short(status: str) -> str:
+    """A short label for a reading that was not evaluated (the full reason is in check())."""
+    for prefix, label in (
+        ("in history", "past: see ex post"),
+        ("not modelled", "not modelled"),
+        ("no deadline", "no deadline"),
+        ("beyond horizon", "beyond horizon"),
+        ("no history", "history missing"),
+    ):
+        if status.startswith(prefix):
+            return label
+    return status
+
+
 def format_check_table(table: pd.DataFrame) -> pd.DataFrame:
     """The :func:`kzforecast.check` table with rounded, labelled columns for printing.
 
@@ -41,7 +55,7 @@ def format_check_table(table: pd.DataFrame) -> pd.DataFrame:
                 "target": f"{r['id']}:{r['reading']}",
                 "due": "" if pd.isna(r["due_year"]) else int(r["due_year"]),
                 "threshold": _num(r["threshold"], unit),
-                "P(met)": (f"{_pct(p)} ± {_pct(r['mc_se'])}" if evaluated else r["status"]),
+                "P(met)": (f"{_pct(p)} ± {_pct(r['mc_se'])}" if evaluated else _short(r["status"])),
                 "90% interval": (
                     f"{_pct(r['p90_low'])}-{_pct(r['p90_high'])}" if evaluated else ""
                 ),
