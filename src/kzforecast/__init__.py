@@ -1,8 +1,13 @@
 """kzforecast: probabilistic scenarios of an industry against its government's targets.
 
 The showcase case is Kazakhstan's motor-vehicle industry. The package ships
-sourced history (:func:`load_history`, :func:`sources`), the registry of official
-targets (:func:`load_targets`) with ex-post verdicts (:func:`verdicts`).
+sourced history (:func:`load_history`, :func:`load_observations`, :func:`sources`),
+the registry of official targets (:func:`load_targets`) with ex-post verdicts
+(:func:`verdicts`), scenarios (:class:`Scenario`), the seeded Monte Carlo core
+(:func:`simulate` -> :class:`Simulation`) and target checks (:func:`check`,
+:func:`check_until`, :func:`compare`, :func:`what_it_takes`,
+:func:`joint_probabilities`). Sensitivity analysis lives in
+:mod:`kzforecast.sensitivity`; the command line is ``kzforecast``.
 """
 
 from __future__ import annotations
@@ -11,9 +16,18 @@ from importlib.metadata import PackageNotFoundError, version
 
 from kzforecast._check import check, check_until, compare, joint_probabilities, what_it_takes
 from kzforecast._simulate import simulate
+from kzforecast.data import (
+    load_devaluations,
+    load_history,
+    load_observations,
+    load_plants,
+    series_catalogue,
+    sources,
+)
 from kzforecast.errors import DataError, KzForecastError, ScenarioError, TargetError
 from kzforecast.results import Simulation
 from kzforecast.scenario import Scenario
+from kzforecast.targets import Target, load_targets, targets_frame, verdicts
 
 try:
     __version__ = version("kzforecast")
@@ -26,12 +40,22 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Simulation",
+    "Target",
     "TargetError",
     "__version__",
     "check",
     "check_until",
     "compare",
     "joint_probabilities",
+    "load_devaluations",
+    "load_history",
+    "load_observations",
+    "load_plants",
+    "load_targets",
+    "series_catalogue",
     "simulate",
+    "sources",
+    "targets_frame",
+    "verdicts",
     "what_it_takes",
 ]
