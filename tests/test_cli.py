@@ -98,3 +98,12 @@ def test_validate_reports_field_path(tmp_path: Path) -> None:
     r = run(["validate", str(p)])
     assert r.returncode == 2
     assert "bad.toml: blocks.capacity.existing" in r.stderr
+
+
+def test_sensitivity_on_the_200k_target_uses_a_scenario_before_its_due_year(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["sensitivity", "--target", "KZ2016-KAS-200K", "--paths", "4096"]) == 0
+    out = capsys.readouterr().out
+    assert "using 'ministry-2016'" in out
+    assert "blocks.market.mu_M" in out

@@ -1215,7 +1215,12 @@ def add_cli(subparsers: Any) -> Any:
         "sensitivity",
         help="which uncertain parameters drive a target or an output (tornado or Sobol)",
     )
-    p.add_argument("--scenario", default="baseline", help="built-in name or .toml/.json file")
+    p.add_argument(
+        "--scenario",
+        default=None,
+        help="built-in name or .toml/.json file (default: baseline; for a --target due by "
+        "the baseline's as-of year, the latest built-in scenario made before its due year)",
+    )
     p.add_argument("--target", help="target id (registry or alias), e.g. KZ2026-KAU-209K")
     p.add_argument("--reading", help="reading slug of --target (default: its default reading)")
     p.add_argument(
@@ -1239,10 +1244,34 @@ def add_cli(subparsers: Any) -> Any:
     return p
 
 
+def _scenario_before_due(default: Scenario, target_id: str, reading: str | None) -> Scenario:
+    """The default scenario, or, for a target already due at its as-of year, the latest
+    built-in scenario whose as-of year lies before the due year (ex-ante question)."""
+    from kzforecast.scenario import builtin_scenarios
+    from kzforecast.targets import get_target
+
+    t = get_target(target_id, reading)
+    if t.due_year is None or t.due_year > default.as_of:
+        return default
+    earlier = [Scenario.builtin(n) for n in builtin_scenarios()]
+    earlier = [s for s in earlier if s.as_of < t.due_year <= s.horizon]
+    if not earlier:
+        return default
+    chosen = max(earlier, key=lambda s: s.as_of)
+    print(
+        f"{t.id} was due in {t.due_year}, not after the {default.name!r} scenario's as-of year "
+        f"{default.as_of}; using {chosen.name!r} (as of {chosen.as_of}) instead "
+        "(choose with --scenario)\n"
+    )
+    return chosen
+
+
 def _cmd_sensitivity(args: Any) -> int:
     from kzforecast.cli import _load_scenario, _prepare_out, _print_table
 
-    scenario = _load_scenario(args.scenario)
+    scenario = _load_scenario(args.scenario or "baseline")
+    if args.scenario is None and args.target:
+        scenario = _scenario_before_due(scenario, args.target, args.reading)
     if args.reading and not args.target:
         raise KzForecastError("--reading needs --target", source="--reading")
     if args.target and args.statistic:
