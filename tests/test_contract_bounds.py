@@ -55,3 +55,16 @@ def test_summaries_are_finite_without_kept_paths() -> None:
     assert (s["p50"] <= s["p95"]).all()
     assert (s["min"] <= s["p05"]).all()
     assert (s["p95"] <= s["max"]).all()
+
+
+def test_exports_tidy_frame_and_xarray_agree_with_kept_paths() -> None:
+    xr = __import__("pytest").importorskip("xarray")
+    sim = simulate(Scenario.builtin("baseline"), paths=1000, seed=2, keep_paths=True)
+    tidy = sim.to_frame(["vehicle_output"])
+    assert list(tidy.columns) == ["variable", "path", "year", "value"]
+    assert len(tidy) == 1000 * len(sim.years)
+    wide = tidy.pivot(index="path", columns="year", values="value").to_numpy()
+    np.testing.assert_array_equal(wide, sim.values("vehicle_output"))
+    ds = sim.to_xarray()
+    assert isinstance(ds, xr.Dataset)
+    np.testing.assert_array_equal(ds["vehicle_output"].to_numpy(), sim.values("vehicle_output"))
