@@ -52,7 +52,7 @@ from kzforecast._simulate import (
     _short,
     resolve_initial,
 )
-from kzforecast._summary import LOG_GAMMA, N_BINS, Moments, Sketch, sketch_bins
+from kzforecast._summary import ALPHA, N_BINS, Moments, Sketch, sketch_bins
 from kzforecast.model import blocks as mb
 from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, PlantArrays, run_paths
 from kzforecast.scenario import DESTINATIONS
@@ -294,7 +294,7 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
     vmin = [math.inf] * n_cells
     vmax = [-math.inf] * n_cells
     sketch: list[dict[int, int]] = [{} for _ in range(n_cells)]
-    inv_lg = 1.0 / LOG_GAMMA
+    inv_lg = 1.0 / math.log(1.0 + 2.0 * ALPHA)  # same bin ratio as the library's sketch
     log = math.log
     exp = math.exp
     gauss = r.gauss
@@ -599,7 +599,7 @@ def summary_detail(plan: _Plan, sc: Scenario, measured: float, repeat: int) -> N
     rows = [
         ("Moments.of (mean, dev copy, einsum, min, max)", each(Moments.of)),
         ("Sketch.of (all)", each(Sketch.of)),
-        ("  sketch_bins (f32 cast, log, ceil, int64, clip)", each(sketch_bins)),
+        ("  sketch_bins (clamp, bit shift, offset, clip)", each(sketch_bins)),
         ("  offsets + np.bincount into cells x N_BINS", each(_bincount_part)),
     ]
     print(

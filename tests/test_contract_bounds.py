@@ -68,3 +68,15 @@ def test_exports_tidy_frame_and_xarray_agree_with_kept_paths() -> None:
     ds = sim.to_xarray()
     assert isinstance(ds, xr.Dataset)
     np.testing.assert_array_equal(ds["vehicle_output"].to_numpy(), sim.values("vehicle_output"))
+
+
+def test_sparse_sketch_equals_dense_sketch() -> None:
+    from kzforecast._summary import Sketch, sparse_sketch_of
+
+    rng = np.random.default_rng(0)
+    x = np.concatenate(
+        [rng.lognormal(8, 2, (3, 4, 500)), np.zeros((3, 4, 20)), rng.random((3, 4, 30))], axis=-1
+    )
+    dense = Sketch.of(x).counts
+    assert np.array_equal(sparse_sketch_of(x).add_to(None), dense)
+    assert dense.sum() == x.size

@@ -14,6 +14,7 @@ import pytest
 from scipy import stats
 
 from kzforecast import Scenario, simulate
+from kzforecast._summary import ALPHA
 
 INITIAL = {
     "vehicle_output": 100_000.0,
@@ -113,4 +114,4 @@ def test_sketch_quantiles_within_documented_accuracy() -> None:
     qs = [0.1, 0.5, 0.9]
     exact = np.quantile(kept.values("vehicle_output"), qs, axis=0, method="inverted_cdf").T
     approx = summary_only.sketch_quantiles("vehicle_output", qs)
-    np.testing.assert_allclose(approx, exact, rtol=0.005 + 1e-6)
+    np.testing.assert_allclose(approx, exact, rtol=ALPHA)

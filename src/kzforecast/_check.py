@@ -69,7 +69,7 @@ def check(simulation: Simulation, targets: Sequence[Any] | None = None) -> pd.Da
     ``p_met`` is the share of paths meeting the target, an exact count;
     ``mc_se = sqrt(p (1 - p) / n)``; ``p90_low/high`` is the 90% Wilson score
     interval (well-behaved near 0 and 1). Metric quantiles come from the
-    log-bin sketch (0.5% relative accuracy). ``shortfall_if_missed`` is the
+    log-bin sketch (0.39% relative accuracy). ``shortfall_if_missed`` is the
     mean distance to the threshold over the paths that miss it (metric units).
     """
     if not isinstance(simulation, Simulation):

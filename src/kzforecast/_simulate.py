@@ -31,7 +31,7 @@ from kzforecast._seeding import (
     root_seed_sequence,
     seed_record,
 )
-from kzforecast._summary import Moments, Sketch, SparseSketch
+from kzforecast._summary import Moments, Sketch, SparseSketch, sparse_sketch_of
 from kzforecast.errors import ScenarioError
 from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, Initial, PlantArrays, Shocks, run_paths
 from kzforecast.results import Simulation
@@ -279,7 +279,7 @@ def _run_chunk(plan: _Plan, blocks: range, *, keep: bool, hook: BlockHook | None
         if hook is not None:
             payloads.append(hook(b, part, pp))
         start += n
-    return _ChunkResult(moments, Sketch.of(values).to_sparse(), payloads, values if keep else None)
+    return _ChunkResult(moments, sparse_sketch_of(values), payloads, values if keep else None)
 
 
 class _Accumulator:

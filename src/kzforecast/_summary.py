@@ -2,18 +2,20 @@
 
 Per (variable, year) we keep the path count, mean and sum of squared deviations
 (merged with Chan et al.'s parallel update), minimum, maximum, and a
-relative-error quantile sketch: a histogram over logarithmic bins of ratio
-``gamma = (1 + alpha) / (1 - alpha)`` (the DDSketch idea, Masson et al. 2019).
-Its quantile estimates are within ``alpha`` *relative* error of the exact
-order statistic of the same rank for values in ``[MIN_POSITIVE, MAX_VALUE]``
-(``alpha = 0.005``: 0.5%); values at or below ``MIN_POSITIVE`` count as 0.
-Counts are integers, so the sketch merges exactly in any order; the moments
-are merged in grid-block order, so results do not depend on chunking.
+relative-error quantile sketch (the DDSketch idea, Masson et al. 2019): a
+histogram over logarithmic bins. The bins are read straight off the IEEE-754
+bits of each value (exponent plus the top ``MANTISSA_BITS`` mantissa bits: 128
+bins per factor of two), which costs two integer operations per value. A bin
+spans a ratio of at most ``1 + 2**-7``, and each reports its geometric midpoint,
+so quantile estimates are within ``ALPHA`` (0.39%) *relative* error of the exact
+order statistic of the same rank, for values in ``[MIN_POSITIVE, MAX_VALUE]``;
+values below ``MIN_POSITIVE`` count as 0 and values above ``MAX_VALUE`` as
+``MAX_VALUE``. Counts are integers, so the sketch merges exactly in any order;
+the moments are merged in grid-block order, so results do not depend on chunking.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,41 +23,34 @@ from numpy.typing import NDArray
 
 Arr = NDArray[np.float64]
 
-ALPHA = 0.005
-GAMMA = (1 + ALPHA) / (1 - ALPHA)
-LOG_GAMMA = math.log(GAMMA)
-MIN_POSITIVE = 1e-9
-MAX_VALUE = 1e15
-_LOW = math.floor(math.log(MIN_POSITIVE) / LOG_GAMMA)
-_HIGH = math.ceil(math.log(MAX_VALUE) / LOG_GAMMA)
-N_BINS = _HIGH - _LOW + 2  # bin 1 holds zeros (values <= MIN_POSITIVE); bin 0 is unused
+MANTISSA_BITS = 7
+_SHIFT = 52 - MANTISSA_BITS
+ALPHA = 2.0 ** -(MANTISSA_BITS + 1)
+MIN_POSITIVE = 1e-6
+MAX_VALUE = 1e13
+_BASE = int(np.array(MIN_POSITIVE).view(np.int64)) >> _SHIFT
+_TOP = int(np.array(MAX_VALUE).view(np.int64)) >> _SHIFT
+N_BINS = _TOP - _BASE + 2  # bin 1 holds values below MIN_POSITIVE (reported as 0); 0 unused
 
 
 def sketch_bins(x: Arr) -> NDArray[np.int64]:
-    """Bin index of each value; bin 1 holds values <= MIN_POSITIVE (reported as 0).
-
-    The logarithm is taken in float32 (about 3x faster than float64); its
-    rounding moves a value across a bin edge at most by ~1e-6 relative, so the
-    documented accuracy is ``ALPHA`` (+1e-6).
-    """
-    y = np.asarray(x, dtype=np.float32)
-    y = np.maximum(y, np.float32(MIN_POSITIVE))
-    np.log(y, out=y)
-    y *= np.float32(1.0 / LOG_GAMMA)
-    np.ceil(y, out=y)
-    idx = y.astype(np.int64)
-    idx -= _LOW - 1
-    np.minimum(idx, N_BINS - 1, out=idx)
-    np.maximum(idx, 1, out=idx)
-    return idx
+    """Bin index of each value; bin 1 holds values below MIN_POSITIVE (reported as 0)."""
+    y = np.maximum(np.asarray(x, dtype=np.float64), MIN_POSITIVE)
+    b = y.view(np.int64)
+    b >>= _SHIFT
+    b -= _BASE - 1
+    np.minimum(b, N_BINS - 1, out=b)
+    return b
 
 
 def bin_values() -> Arr:
-    """Representative value of each bin (within ``ALPHA`` relative of every value in it)."""
-    k = np.arange(N_BINS, dtype=np.float64) + _LOW - 1
-    v = 2.0 * GAMMA**k / (GAMMA + 1.0)
+    """Representative value of each bin: the geometric midpoint of its edges."""
+    raw = np.arange(N_BINS, dtype=np.int64) + _BASE - 1
+    lo = (raw << _SHIFT).view(np.float64)
+    hi = ((raw + 1) << _SHIFT).view(np.float64)
+    v = np.sqrt(lo * hi)
     v[:2] = 0.0
-    return v
+    return np.asarray(v, dtype=np.float64)
 
 
 @dataclass
@@ -132,6 +127,28 @@ class Sketch:
             idx = (cum < rank).sum(axis=-1)
             out[..., j] = values[np.minimum(idx, N_BINS - 1)]
         return out
+
+
+def sparse_sketch_of(x: Arr) -> SparseSketch:
+    """The sketch over the last axis of ``x``, built directly in sparse form.
+
+    Each cell's bins are counted relative to its lowest occupied bin, so the
+    counting array has ``cells x (widest occupied range)`` entries instead of
+    ``cells x N_BINS`` (typically 5-20x fewer): same counts as
+    ``Sketch.of(x).to_sparse()``, less memory traffic.
+    """
+    lead = x.shape[:-1]
+    cells = int(np.prod(lead))
+    idx = sketch_bins(x).reshape(cells, -1)
+    lo = idx.min(axis=1)
+    idx -= lo[:, None]
+    width = int(idx.max()) + 1
+    idx += (np.arange(cells, dtype=np.int64) * width)[:, None]
+    counts = np.bincount(idx.ravel(), minlength=cells * width)
+    nz = np.flatnonzero(counts)
+    cell, pos = np.divmod(nz, width)
+    index = cell * N_BINS + pos + lo[cell]
+    return SparseSketch((*lead, N_BINS), index.astype(np.int64), counts[nz])
 
 
 @dataclass

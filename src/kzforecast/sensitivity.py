@@ -176,7 +176,7 @@ def tornado(
         A :class:`~kzforecast.targets.Target` (the output is its P(met), from
         :func:`kzforecast.check`); a string ``"mean:VARIABLE:YEAR"``,
         ``"sd:VARIABLE:YEAR"`` or ``"pNN:VARIABLE:YEAR"`` (a quantile, e.g.
-        ``"p50:vehicle_output:2030"``; from the log-bin sketch, within 0.5%,
+        ``"p50:vehicle_output:2030"``; from the log-bin sketch, within 0.39%,
         unless ``keep_paths``); or a callable ``Simulation -> float``.
     paths : int, default 20_000
         Monte Carlo paths per simulation.
