@@ -252,9 +252,13 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--variables", nargs="+")
     m.set_defaults(func=_cmd_simulate)
 
+    from kzforecast.backtest import add_cli as add_backtest
+    from kzforecast.calibrate import add_cli as add_calibrate
     from kzforecast.sensitivity import add_cli as add_sensitivity
 
     add_sensitivity(sub)
+    add_calibrate(sub)
+    add_backtest(sub)
 
     v = sub.add_parser("validate", help="check a scenario file and say what is wrong")
     v.add_argument("file")

@@ -279,7 +279,10 @@ class Trend(_Block):
         \Delta \log Q_t = \mu_q + \phi(\Delta \log Q_{t-1} - \mu_q) + s_q e_t - b_q J_t D_t
 
     an ARIMA(1,1,0) with drift plus the devaluation-year jump of the exchange-rate
-    block.
+    block. Output follows this equation alone: the capacity limit of the
+    structural model does not apply (exports are capped at output). With
+    ``phi = 0``, fixed parameters and no jumps, log output in year ``t`` is
+    normal with mean ``log Q_0 + t mu_q`` and variance ``t s_q^2``.
     """
 
     mu_q: Distribution = Field(default=Fixed(value=0.0), description="drift of log output")
