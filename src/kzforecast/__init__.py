@@ -16,6 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from kzforecast._check import check, check_until, compare, joint_probabilities, what_it_takes
 from kzforecast._simulate import simulate
+from kzforecast.backtest import BacktestResult, backtest
+from kzforecast.calibrate import CalibrationReport, calibrate
 from kzforecast.data import (
     load_devaluations,
     load_history,
@@ -35,6 +37,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "BacktestResult",
+    "CalibrationReport",
     "DataError",
     "KzForecastError",
     "Scenario",
@@ -43,6 +47,8 @@ __all__ = [
     "Target",
     "TargetError",
     "__version__",
+    "backtest",
+    "calibrate",
     "check",
     "check_until",
     "compare",
