@@ -12,6 +12,8 @@ from typing import Any
 
 from kzforecast.scenario import DESTINATIONS, Scenario
 
+CAP = 300.0  # log-level cap, as in the core
+
 
 def _logit(p: float) -> float:
     return math.log(p / (1.0 - p))
@@ -55,7 +57,7 @@ def reference_path(
     m = math.log(init.new_vehicle_sales)
     ls = _logit(init.domestic_share_of_sales)
     start = scenario.blocks.exports.start_year
-    started = scenario.as_of >= start
+    started = scenario.as_of >= start and init.export_demand > 0
     lx = math.log(init.export_demand) if init.export_demand > 0 else -math.inf
     loc, ckd = init.local_content_share, init.ckd_share
     lpi = math.log(init.processing_output_index)
@@ -68,19 +70,22 @@ def reference_path(
         jump = max(par["jump_mean"] + par["jump_sd"] * e_j, 0.0) if dev else 0.0
         dz = par["mu_z"] + par["s_z"] * e_z + jump
         dr = par["b_r"] * dz + par["mu_r"] + par["s_r"] * e_r
-        z += dz
-        r += dr
-        m += par["mu_M"] - par["b_M"] * dz + par["s_M"] * normal["market"][0][t][i]
+        z = min(z + dz, CAP)
+        r = min(r + dr, CAP)
+        m = min(m + par["mu_M"] - par["b_M"] * dz + par["s_M"] * normal["market"][0][t][i], CAP)
         ls += par["k_S"] + par["s_S"] * normal["domestic_share"][0][t][i]
         sales, share = math.exp(m), _expit(ls)
         if year < start:
             xs = 0.0
         else:
-            if year == start and not started:
+            if not started:
                 lx = math.log(par["x_start"]) if par["x_start"] > 0 else -math.inf
                 started = True
             else:
-                lx += par["mu_X"] + par["b_X"] * dr + par["s_X"] * normal["exports"][0][t][i]
+                lx = min(
+                    lx + par["mu_X"] + par["b_X"] * dr + par["s_X"] * normal["exports"][0][t][i],
+                    CAP,
+                )
             xs = math.exp(lx)
         cap = par["existing"] + sum(c for c, y in plants if year >= y)
         if scenario.model == "trend":
@@ -90,7 +95,7 @@ def reference_path(
                 + par["s_q"] * normal["trend"][0][t][i]
                 - par["b_q"] * jump
             )
-            lq += g
+            lq = min(lq + g, CAP)
             q = math.exp(lq)
             x = min(xs, q)
             d = q - x
@@ -101,15 +106,15 @@ def reference_path(
             d, x = share * sales * rho, min(xs * rho, q)
         loc = _adjust(loc, par["k_L"], par["L_max"], par["s_L"], normal["local_content"][0][t][i])
         ckd = _adjust(ckd, par["k_C"], par["C_max"], par["s_C"], normal["ckd_share"][0][t][i])
-        lpi += par["g_P"] + par["s_P"] * normal["processing"][0][t][i]
-        lpe += par["g_E"] + par["s_E"] * normal["processing"][1][t][i]
-        lpv += par["g_I"] + par["s_I"] * normal["processing"][2][t][i]
+        lpi = min(lpi + par["g_P"] + par["s_P"] * normal["processing"][0][t][i], CAP)
+        lpe = min(lpe + par["g_E"] + par["s_E"] * normal["processing"][1][t][i], CAP)
+        lpv = min(lpv + par["g_I"] + par["s_I"] * normal["processing"][2][t][i], CAP)
         inv = math.exp(lpv)
         rec("vehicle_output", q)
         rec("capacity", cap)
         rec("new_vehicle_sales", sales)
         rec("domestic_supply", d)
-        rec("domestic_share_of_sales", min(d / sales, 1.0))
+        rec("domestic_share_of_sales", min(d / sales, 1.0) if sales > 0 else 0.0)
         rec("export_demand", xs)
         rec("export_units", x)
         for dest, sh in zip(DESTINATIONS, shares):

@@ -24,7 +24,7 @@ def _compare(scenario: Scenario, seed: int) -> None:
     params = _draw_parameters(scenario, root, 0, N_PATHS, "random")
     shocks = _draw_shocks(root, 0, len(scenario.years), N_PATHS, "random")
     init, _ = resolve_initial(scenario)
-    shares = scenario.blocks.exports.destinations.draw(shocks.destinations)
+    shares = scenario.blocks.exports.ordered_destinations().draw(shocks.destinations)
     plants = scenario.blocks.capacity.plants
     for i in range(N_CHECK):
         par = {

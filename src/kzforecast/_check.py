@@ -95,6 +95,9 @@ def check(simulation: Simulation, targets: Sequence[Any] | None = None) -> pd.Da
             "interpretation": t.interpretation,
             "metric": t.metric,
             "due_year": t.due_year,
+            "metric_year": (
+                t.window_start if t.timing == "window" and t.window_rule == "first" else t.due_year
+            ),
             "threshold": t.threshold,
             "unit": t.unit,
         }
@@ -106,7 +109,6 @@ def check(simulation: Simulation, targets: Sequence[Any] | None = None) -> pd.Da
             p = met / n
             lo, hi = wilson(p, n, _Z90)
             q = Sketch(payload.metric_sketch.counts[i]).quantile(np.array([0.1, 0.5, 0.9]))
-            missed = n - met
             row.update(
                 status="evaluated",
                 p_met=p,
@@ -118,7 +120,9 @@ def check(simulation: Simulation, targets: Sequence[Any] | None = None) -> pd.Da
                 metric_p50=float(q[1]),
                 metric_p90=float(q[2]),
                 shortfall_if_missed=(
-                    float(payload.shortfall_sum[i]) / missed if missed else math.nan
+                    float(payload.shortfall_sum[i]) / int(payload.shortfall_n[i])
+                    if payload.shortfall_n[i]
+                    else math.nan
                 ),
                 first_year_met=(
                     _first_year_text(payload.first_year[i], years, n)
@@ -131,7 +135,8 @@ def check(simulation: Simulation, targets: Sequence[Any] | None = None) -> pd.Da
         row.update(ex_post.get(key, {}))
         rows.append(row)
     cols = [
-        "id", "reading", "default_reading", "interpretation", "metric", "due_year", "threshold",
+        "id", "reading", "default_reading", "interpretation", "metric", "due_year", "metric_year",
+        "threshold",
         "unit", "status", "p_met", "mc_se", "p90_low", "p90_high", "likelihood", "metric_p10",
         "metric_p50", "metric_p90", "shortfall_if_missed", "first_year_met", "realized",
         "realized_qualifier", "ex_post",
@@ -194,12 +199,31 @@ def compare(
     """
     if not scenarios:
         raise TargetError("no scenarios to compare", source="compare")
+    if not targets:
+        raise TargetError("no targets to compare", source="compare")
     cols = {}
     for name, sc in scenarios.items():
         sim = simulate(sc, paths=paths, seed=seed, targets=targets, engine=engine, client=client)
         res = check(sim)
         cols[name] = res.set_index(["id", "reading"])["p_met"]
     return pd.DataFrame(cols)
+
+
+def _default_lever_bounds(dist: Any) -> tuple[float, float]:
+    """Search range for a lever: its prior's 0.1%-99.9% range widened by twice its span
+    (a fixed lever: its value +- max(|value|, 0.05) x 3), clipped only to the hard
+    limits its support implies (>= 0 for a non-negative parameter, [0, 1] for a share)."""
+    lo_q, hi_q = dist.quantile(0.001), dist.quantile(0.999)
+    span = hi_q - lo_q
+    if span <= 0:
+        span = max(abs(dist.mean()), 0.05)
+    lo, hi = lo_q - 2 * span, hi_q + 2 * span
+    s_lo, s_hi = dist.bounds()
+    if s_lo >= 0:
+        lo = max(lo, 0.0)
+    if s_lo >= 0 and s_hi <= 1:
+        hi = min(hi, 1.0)
+    return (lo, hi)
 
 
 def what_it_takes(
@@ -238,11 +262,7 @@ def what_it_takes(
             f"unknown lever {lever!r}", source="what_it_takes", allowed=", ".join(params)
         )
     if bounds is None:
-        dist = params[lever]
-        lo_q, hi_q = dist.quantile(0.001), dist.quantile(0.999)
-        span = max(abs(hi_q - lo_q), abs(dist.mean()), 0.05)
-        lo, hi = dist.bounds()
-        bounds = (max(lo, lo_q - 2 * span), min(hi, hi_q + 2 * span))
+        bounds = _default_lever_bounds(params[lever])
     lo, hi = float(bounds[0]), float(bounds[1])
     if not lo < hi:
         raise ValueError(f"bounds must satisfy low < high, got {bounds}")
@@ -313,6 +333,13 @@ def check_until(
 
     if not 0 < precision < 0.5:
         raise ValueError(f"precision must lie in (0, 0.5), got {precision}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie in (0, 1), got {confidence}")
+    for name, value in (("max_paths", max_paths), ("batch", batch)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+    if not targets:
+        raise TargetError("no targets to check", source="check_until")
     if batch % GRID_BLOCK or batch < GRID_BLOCK:
         raise ValueError(f"batch must be a positive multiple of {GRID_BLOCK}, got {batch}")
     if max_paths < batch:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from kzforecast._summary import Sketch
+from kzforecast._summary import N_BINS, Sketch, sketch_bins
 
 Arr = NDArray[np.float64]
 
@@ -59,10 +59,36 @@ def _first_year(t: Any, as_of: int) -> int:
     return as_of + 1
 
 
+_DESTINATION_SERIES: dict[str, tuple[str, ...]] = {
+    "russia": ("exports_to_russia",),
+    "uzbekistan": ("exports_to_uzbekistan",),
+    "kyrgyzstan": ("exports_to_kyrgyzstan",),
+    "tajikistan": ("exports_to_tajikistan",),
+    "other": ("exports_to_other",),
+    "central_asia": tuple(f"exports_to_{d}" for d in CENTRAL_ASIA),
+}
+"""Simulated export series behind each destination a target may name."""
+
+
+def _destination_series(destinations: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for d in destinations:
+        for name in _DESTINATION_SERIES[d]:
+            if name not in out:
+                out.append(name)
+    return out
+
+
 def metric_status(t: Any, as_of: int, horizon: int, history: pd.DataFrame) -> str | None:
     """Why a target reading cannot be evaluated on this simulation, or None if it can."""
     if t.metric not in _SIMULATED:
         return f"not modelled: the model does not produce {t.metric!r}"
+    unknown = [d for d in t.destinations if d not in _DESTINATION_SERIES]
+    if unknown:
+        return (
+            f"not modelled: destination {', '.join(map(repr, unknown))} is not one of the "
+            f"model's ({', '.join(_DESTINATION_SERIES)}; it is inside 'other')"
+        )
     if t.timing == "none" or t.due_year is None:
         return "no deadline: the statement gives no year"
     if t.due_year > horizon:
@@ -90,6 +116,9 @@ def hist_value(history: pd.DataFrame, year: int, series: str) -> float:
 
 
 def _series_needed(t: Any) -> list[str]:
+    if t.metric in ("export_units", "export_share_of_output") and t.destinations:
+        extra = ["vehicle_output"] if t.metric == "export_share_of_output" else []
+        return _destination_series(t.destinations) + extra
     if t.metric == "export_share_of_output":
         return ["export_units", "vehicle_output"]
     if t.metric == "private_per_state_investment":
@@ -125,6 +154,7 @@ class TargetPayload:
     met: NDArray[np.int64]  # (n_targets,)
     pair: NDArray[np.int64]  # (n_targets, n_targets): both met
     shortfall_sum: Arr  # (n_targets,) sum over missed paths of the distance to threshold
+    shortfall_n: NDArray[np.int64]  # (n_targets,) missed paths with a defined metric
     first_year: NDArray[np.int64]  # (n_targets, n_years + 2): history, years..., never
     metric_sketch: Sketch  # (n_targets, bins)
 
@@ -134,6 +164,7 @@ class TargetPayload:
             self.met + other.met,
             self.pair + other.pair,
             self.shortfall_sum + other.shortfall_sum,
+            self.shortfall_n + other.shortfall_n,
             self.first_year + other.first_year,
             self.metric_sketch.merge(other.metric_sketch),
         )
@@ -159,12 +190,14 @@ def make_getter(
 
 def _metric(t: Any, get: Callable[[str, int], Arr | float], year: int, n: int) -> Arr:
     m = t.metric
-    if m == "export_units" and t.destinations:
-        parts = []
-        for d in t.destinations:
-            key = "exports_to_central_asia" if d == "central_asia" else f"exports_to_{d}"
-            parts.append(np.broadcast_to(get(key, year), (n,)))
-        return np.asarray(sum(parts), dtype=np.float64)
+    if m in ("export_units", "export_share_of_output") and t.destinations:
+        parts = [np.broadcast_to(get(k, year), (n,)) for k in _destination_series(t.destinations)]
+        x_dest = np.asarray(sum(parts), dtype=np.float64)
+        if m == "export_units":
+            return x_dest
+        q = np.broadcast_to(get("vehicle_output", year), (n,))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.where(q > 0, x_dest / q, 0.0), dtype=np.float64)
     if m == "export_share_of_output":
         x = np.broadcast_to(get("export_units", year), (n,))
         q = np.broadcast_to(get("vehicle_output", year), (n,))
@@ -213,9 +246,10 @@ def target_values(
             )
         v = _metric(t, get, year, n)
         if t.transform == "ratio_to_base":
+            # growth from a zero (or missing) base is undefined: NaN, never met
             base = _metric(t, get, int(t.base_year), n)
             with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(base > 0, v / base, np.inf)
+                return np.where(base > 0, v / base, np.nan)
         return v
 
     if t.timing == "by_year" or (t.timing == "window" and t.window_rule == "any"):
@@ -250,20 +284,26 @@ def evaluate_block(
     met = np.zeros((k, n), dtype=bool)
     metric = np.zeros((k, n))
     shortfall = np.zeros(k)
+    shortfall_n = np.zeros(k, dtype=np.int64)
     # columns: already met in the history, each simulated year, never
     first = np.zeros((k, len(sim_years) + 2), dtype=np.int64)
+    sketch_counts = np.zeros((k, N_BINS), dtype=np.int64)
     for i, t in enumerate(targets):
         v, m, fy = target_values(t, get, n, as_of, sim_years)
-        v = np.nan_to_num(v, nan=0.0, posinf=1e15)
+        finite = np.isfinite(v)
+        m = m & finite  # an undefined metric (NaN) never meets a target
         metric[i], met[i] = v, m
         gap = np.abs(v - t.threshold)
-        shortfall[i] = float(gap[~m].sum())
+        shortfall[i] = float(gap[~m & finite].sum())
+        shortfall_n[i] = int((~m & finite).sum())
+        sketch_counts[i] = np.bincount(sketch_bins(np.maximum(v[finite], 0.0)), minlength=N_BINS)
         idx = np.where(fy < 0, len(sim_years) + 1, np.maximum(fy - sim_years[0] + 1, 0))
         first[i] = np.bincount(idx, minlength=len(sim_years) + 2)
     mi = met.astype(np.int64)
     pair = mi @ mi.T
-    sketch = Sketch.of(np.abs(metric))
-    return TargetPayload(n, mi.sum(axis=1), pair, shortfall, first, sketch)
+    return TargetPayload(
+        n, mi.sum(axis=1), pair, shortfall, shortfall_n, first, Sketch(sketch_counts)
+    )
 
 
 def wilson(p: float, n: int, z: float) -> tuple[float, float]:

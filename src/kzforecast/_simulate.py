@@ -60,15 +60,17 @@ def _normals(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling
         z = special.ndtri(np.clip(u, _U_EPS, 1 - _U_EPS)).T
         return np.ascontiguousarray(z.reshape(*lead, GRID_BLOCK))
     if sampling == "antithetic":
+        # pairs (z, -z) side by side, so every even-length prefix (a partial
+        # last block) stays balanced
         half = gen.standard_normal((*lead, GRID_BLOCK // 2))
-        return np.concatenate([half, -half], axis=-1)
+        return np.stack([half, -half], axis=-1).reshape(*lead, GRID_BLOCK)
     return gen.standard_normal((*lead, GRID_BLOCK))
 
 
 def _uniforms(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling) -> Arr:
     if sampling == "antithetic":
         half = gen.random((*lead, GRID_BLOCK // 2))
-        return np.concatenate([half, 1.0 - half], axis=-1)
+        return np.stack([half, 1.0 - half], axis=-1).reshape(*lead, GRID_BLOCK)
     return gen.random((*lead, GRID_BLOCK))
 
 
@@ -151,7 +153,7 @@ def resolve_initial(scenario: Scenario, history: Any = None) -> tuple[Initial, d
     fallback = {
         # fields with a natural value when history has nothing up to as_of
         "output_growth": ("trend drift mu_q (no growth history)", None),
-        "export_demand": ("0 (exports not started by as_of)", 0.0),
+        "export_demand": ("0: no export figure up to as_of (exports start at x_start)", 0.0),
         "ckd_share": ("no history: 0", 0.0),
     }
     for name in type(init).model_fields:
@@ -187,6 +189,28 @@ def resolve_initial(scenario: Scenario, history: Any = None) -> tuple[Initial, d
             source=scenario.name,
             location=f"initial.{name}",
             allowed="a number in the scenario's [initial] table",
+        )
+    from pydantic import ValidationError
+
+    from kzforecast.scenario import InitialState
+
+    try:
+        InitialState.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        name = str(err["loc"][0])
+        raise ScenarioError(
+            f"{err['msg'].lower()}, got {values.get(name)!r} from {provenance.get(name)}",
+            source=scenario.name,
+            location=f"initial.{name}",
+            allowed="fix the history, or give the value in the scenario's [initial] table",
+        ) from None
+    if values["domestic_share_of_sales"] >= 1.0 or values["domestic_share_of_sales"] <= 0.0:
+        raise ScenarioError(
+            f"must lie strictly between 0 and 1, got {values['domestic_share_of_sales']!r} from "
+            f"{provenance.get('domestic_share_of_sales')}",
+            source=scenario.name,
+            location="initial.domestic_share_of_sales",
         )
     return Initial(**values), provenance
 
@@ -258,7 +282,7 @@ def _run_chunk(plan: _Plan, blocks: range, *, keep: bool, hook: BlockHook | None
         pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
         for i, pl in enumerate(plants)
     ]
-    shares = sc.blocks.exports.destinations.draw(shocks.destinations)
+    shares = sc.blocks.exports.ordered_destinations().draw(shocks.destinations)
     values = run_paths(
         short,
         shocks,
@@ -422,15 +446,23 @@ def simulate(
         )
     root = root_seed_sequence(seed)
     init, provenance = resolve_initial(scenario, history)
+    raw_history = history
     target_list: list[Any] = []
     target_status: dict[tuple[str, str], str | None] = {}
     if targets is not None:
+        if not list(targets):
+            from kzforecast.errors import TargetError
+
+            raise TargetError(
+                "an empty target set", source="simulate(targets=...)", allowed="targets=None"
+            )
         if history is None:
             from kzforecast.data import load_history
 
             history = load_history()
         from kzforecast._evaluate import evaluate_block, metric_status
 
+        raw_history = history
         history = _with_initial_state(history, scenario.as_of, init)
 
         for t in targets:
@@ -518,7 +550,7 @@ def simulate(
         target_payload=target_payload,
         targets=tuple(targets) if targets is not None else (),
         target_status=target_status,
-        history=history,
+        history=raw_history,
         scenario=scenario,
         years=scenario.years,
         variables=VARIABLES,

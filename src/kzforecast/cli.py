@@ -9,6 +9,7 @@ a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,8 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    if value > 2_000_000_000:
+        raise argparse.ArgumentTypeError(f"must be at most 2,000,000,000, got {value:,}")
     return value
 
 
@@ -160,10 +163,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from kzforecast import simulate
+    from kzforecast.model.kernel import VARIABLES
 
+    names = args.variables or ["vehicle_output", "export_units", "local_content_share", "ckd_share"]
+    unknown = [v for v in names if v not in VARIABLES]
+    if unknown:
+        raise KzForecastError(
+            f"unknown variable {', '.join(unknown)}",
+            source="--variables",
+            allowed=", ".join(VARIABLES),
+        )
     scenario = _load_scenario(args.scenario)
     sim = simulate(scenario, paths=args.paths, seed=args.seed, progress=None)
-    names = args.variables or ["vehicle_output", "export_units", "local_content_share", "ckd_share"]
     table = sim.summary().loc[names][["mean", "p10", "p50", "p90"]]
     _print_table(table)
     print(f"\n{sim.n_paths} paths, seed {args.seed}; quantiles {sim.quantile_accuracy}")
@@ -278,14 +289,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
+    except BrokenPipeError:  # e.g. piped into head: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KzForecastError as exc:
         print(f"kzforecast: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"kzforecast: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kzforecast: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return 0
+    except (ValueError, TypeError) as exc:
+        # the public API's argument checks (ValueError/TypeError with a clear message)
+        print(f"kzforecast: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

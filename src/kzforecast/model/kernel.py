@@ -78,6 +78,11 @@ UNITS: dict[str, str] = {
     "processing_private_investment_kzt_trn": "trillion KZT",
 }
 
+LOG_CAP = 300.0
+"""Log-levels are capped here (e^300 is about 2e130, so squares and sums of squares
+stay finite too): every value stays finite even for extreme volatilities or
+horizons; realistic scenarios never come near it."""
+
 SHOCK_SHAPES: dict[str, tuple[int, int]] = {
     # stream -> (number of normal series per year, number of uniform series per year)
     "exchange_rate": (3, 1),
@@ -195,7 +200,9 @@ def run_paths(
     lg_s = np.full(n, float(special.logit(init.domestic_share_of_sales)))
     with np.errstate(divide="ignore"):
         log_x = np.full(n, math.log(init.export_demand) if init.export_demand > 0 else -np.inf)
-    started = as_of >= export_start_year
+    # exports continue from the initial demand if they had started by as_of and
+    # a figure exists; otherwise they (re)start at x_start in the first year >= start
+    started = as_of >= export_start_year and init.export_demand > 0
     level_l = np.full(n, init.local_content_share)
     level_c = np.full(n, init.ckd_share)
     log_pi = np.full(n, math.log(init.processing_output_index))
@@ -216,11 +223,13 @@ def run_paths(
         )  # fmt: skip
         z += dz
         r += dr
+        np.minimum(z, LOG_CAP, out=z)
+        np.minimum(r, LOG_CAP, out=r)
         np.exp(z, out=o_usd[t])
         np.exp(r, out=o_rub[t])
         np.greater(jump, 0.0, out=o_dev[t])
 
-        log_m = market_step(log_m, p["mu_M"], p["b_M"], p["s_M"], dz, e_m[t])
+        log_m = np.minimum(market_step(log_m, p["mu_M"], p["b_M"], p["s_M"], dz, e_m[t]), LOG_CAP)
         sales = np.exp(log_m, out=o_m[t])
         lg_s = lg_s + p["k_S"] + p["s_S"] * e_s[t]
         share = special.expit(lg_s)
@@ -228,12 +237,12 @@ def run_paths(
         if year < export_start_year:
             x_star = np.zeros(n)
         else:
-            if year == export_start_year and not started:
+            if not started:
                 with np.errstate(divide="ignore"):
                     log_x = np.log(np.broadcast_to(p["x_start"], (n,)).astype(np.float64))
                 started = True
             else:
-                log_x = log_x + p["mu_X"] + p["b_X"] * dr + p["s_X"] * e_x[t]
+                log_x = np.minimum(log_x + p["mu_X"] + p["b_X"] * dr + p["s_X"] * e_x[t], LOG_CAP)
             x_star = np.exp(log_x)
         o_xs[t] = x_star
 
@@ -247,7 +256,7 @@ def run_paths(
             growth = (
                 p["mu_q"] + p["phi"] * (growth - p["mu_q"]) + p["s_q"] * e_q[t] - p["b_q"] * jump
             )
-            log_q = log_q + growth
+            log_q = np.minimum(log_q + growth, LOG_CAP)
             q = np.exp(log_q)
             x = np.minimum(x_star, q)
             d = q - x
@@ -256,7 +265,8 @@ def run_paths(
         o_q[t] = q
         o_d[t] = d
         o_x[t] = x
-        np.divide(d, sales, out=o_s[t])
+        o_s[t] = 0.0
+        np.divide(d, sales, out=o_s[t], where=sales > 0)
         np.minimum(o_s[t], 1.0, out=o_s[t])
         for i, dest in enumerate(dest_out):
             np.multiply(x, destination_shares[i], out=dest[t])
@@ -266,9 +276,9 @@ def run_paths(
         level_c = partial_adjustment_step(level_c, p["k_C"], p["C_max"], p["s_C"], e_c[t])
         o_c[t] = level_c
 
-        log_pi = log_pi + p["g_P"] + p["s_P"] * e_p[0, t]
-        log_pe = log_pe + p["g_E"] + p["s_E"] * e_p[1, t]
-        log_pv = log_pv + p["g_I"] + p["s_I"] * e_p[2, t]
+        log_pi = np.minimum(log_pi + p["g_P"] + p["s_P"] * e_p[0, t], LOG_CAP)
+        log_pe = np.minimum(log_pe + p["g_E"] + p["s_E"] * e_p[1, t], LOG_CAP)
+        log_pv = np.minimum(log_pv + p["g_I"] + p["s_I"] * e_p[2, t], LOG_CAP)
         np.exp(log_pi, out=o_pi[t])
         np.exp(log_pe, out=o_pe[t])
         inv = np.exp(log_pv, out=o_pv[t])

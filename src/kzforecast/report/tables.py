@@ -11,7 +11,13 @@ __all__ = ["format_check_table"]
 
 
 def _pct(x: Any) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.1%}"
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if 0 < x < 0.0005:
+        return "<0.05%"
+    if 0.9995 < x < 1:
+        return ">99.95%"
+    return f"{x:.1%}"
 
 
 def _num(x: Any, unit: str) -> str:
@@ -22,6 +28,15 @@ def _num(x: Any, unit: str) -> str:
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     return f"{x:.3g}"
+
+
+def _p_text(p: float, se: float, n: int) -> str:
+    """P(met) with its standard error; at 0 or 1 the count says more than '± 0.0%'."""
+    if n and p == 0.0:
+        return f"0 of {n:,} paths"
+    if n and p == 1.0:
+        return f"all {n:,} paths"
+    return f"{_pct(p)} ± {_pct(se)}"
 
 
 def _short(status: str) -> str:
@@ -45,6 +60,7 @@ def format_check_table(table: pd.DataFrame) -> pd.DataFrame:
     and 90% interval, likelihood in words, median metric (10%-90%), realized
     value and ex-post verdict (where the due year is in the history).
     """
+    n = int(table.attrs.get("paths", 0))
     rows = []
     for _, r in table.iterrows():
         unit = str(r.get("unit", ""))
@@ -55,7 +71,7 @@ def format_check_table(table: pd.DataFrame) -> pd.DataFrame:
                 "target": f"{r['id']}:{r['reading']}",
                 "due": "" if pd.isna(r["due_year"]) else int(r["due_year"]),
                 "threshold": _num(r["threshold"], unit),
-                "P(met)": (f"{_pct(p)} ± {_pct(r['mc_se'])}" if evaluated else _short(r["status"])),
+                "P(met)": (_p_text(p, r["mc_se"], n) if evaluated else _short(r["status"])),
                 "90% interval": (
                     f"{_pct(r['p90_low'])}-{_pct(r['p90_high'])}" if evaluated else ""
                 ),

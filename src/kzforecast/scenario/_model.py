@@ -155,7 +155,9 @@ class Exports(_Block):
     r"""Export demand for Kazakh-assembled vehicles (units).
 
     Zero before ``start_year``; ``x_start`` in the start year when it lies after
-    the as-of year (otherwise the initial state's ``export_demand``); then
+    the as-of year, and in the first simulated year when exports had started
+    by the as-of year but the initial state's ``export_demand`` is 0 (no
+    figure); otherwise it continues from ``export_demand``; then
 
     .. math:: \log X^*_t = \log X^*_{t-1} + \mu_X + b_X\, dr_t + s_X e_t
 
@@ -171,6 +173,15 @@ class Exports(_Block):
         default=Dirichlet(alpha=dict.fromkeys(DESTINATIONS, 1.0), fixed=True),
         description="destination shares",
     )
+
+    def ordered_destinations(self) -> Dirichlet:
+        """The destination Dirichlet with its categories in :data:`DESTINATIONS` order.
+
+        The kernel reads row *k* of the shares as ``DESTINATIONS[k]``, whatever
+        order the scenario file lists the keys in.
+        """
+        d = self.destinations
+        return Dirichlet(alpha={k: d.alpha[k] for k in DESTINATIONS}, fixed=d.fixed)
 
     @model_validator(mode="after")
     def _check_destinations(self) -> Exports:
@@ -207,6 +218,14 @@ class Capacity(_Block):
 
     existing: NonNegative = Field(description="capacity at as_of (vehicles per year)")
     plants: tuple[Plant, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Capacity:
+        names = [p.name for p in self.plants]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"@plants: plant names must be unique, repeated: {', '.join(dupes)}")
+        return self
 
 
 class Output(_Block):
@@ -589,8 +608,16 @@ class Scenario(BaseModel):
         return Scenario.from_dict(data, source="with_parameter")
 
     def stream_key(self, path: str) -> int:
-        """Stable integer key of a parameter's random stream (CRC-32 of its path)."""
-        return zlib.crc32(path.encode("utf-8"))
+        """Stable integer key of a parameter's random stream.
+
+        The CRC-32 of its dotted path, with a plant's list position replaced by
+        its name, so that adding or reordering plants leaves the other plants'
+        draws unchanged.
+        """
+        parts = path.split(".")
+        if len(parts) > 3 and parts[:3] == ["blocks", "capacity", "plants"]:
+            parts[3] = "name=" + self.blocks.capacity.plants[int(parts[3])].name
+        return zlib.crc32(".".join(parts).encode("utf-8"))
 
     # ----------------------------------------------------------------- I/O
     @classmethod
