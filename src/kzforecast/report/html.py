@@ -157,7 +157,8 @@ def _html(
         pretty.to_html(index=False, escape=True),
         "<p class='note'>P(met) is the share of simulated paths meeting the target, ± its Monte "
         "Carlo standard error; the 90% interval is Wilson's. Median and 10%-90% are the metric's "
-        "simulated distribution at the due year. 'Realized' and 'ex post' compare the history "
+        "simulated distribution in its metric year (the due year, or a window's first year "
+        "for 'window-first' readings). 'Realized' and 'ex post' compare the history "
         "where the due year has passed.</p>",
         _img(p_png, "P(met) per target"),
         "<h2>How each target is read</h2>",
