@@ -223,8 +223,8 @@ def variate_counts(sc: Scenario) -> tuple[int, int]:
     """(normals, uniforms) per path that one simulation draws."""
     n_years = len(sc.years)
     normals = sum(nn for nn, _ in SHOCK_SHAPES.values()) * n_years
-    normals += len(sc.uncertain_parameters())
-    uniforms = sum(nu for _, nu in SHOCK_SHAPES.values()) * n_years + len(DESTINATIONS)
+    normals += len(sc.uncertain_parameters()) + len(DESTINATIONS)  # destination scores
+    uniforms = sum(nu for _, nu in SHOCK_SHAPES.values()) * n_years
     return normals, uniforms
 
 
