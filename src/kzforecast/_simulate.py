@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import sys
 import warnings
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -74,29 +75,58 @@ def _uniforms(gen: np.random.Generator, lead: tuple[int, ...], sampling: Samplin
     return gen.random((*lead, GRID_BLOCK))
 
 
+@dataclass(frozen=True)
+class _ParamSpec:
+    path: str
+    dist: Any
+    key: int  # stream key
+    fixed_value: float | None  # value of a point mass (or a zero-width distribution)
+
+
+_SPEC_CACHE: dict[int, tuple[weakref.ref[Scenario], tuple[_ParamSpec, ...], Any]] = {}
+
+
+def _param_specs(scenario: Scenario) -> tuple[tuple[_ParamSpec, ...], Any]:
+    """Parameter paths, distributions, stream keys and the copula factor, computed once per
+    scenario object (they are the same for every block)."""
+    hit = _SPEC_CACHE.get(id(scenario))
+    if hit is not None and hit[0]() is scenario:
+        return hit[1], hit[2]
+    specs = []
+    for path, dist in scenario.parameters().items():
+        fixed = None
+        if dist.is_fixed:
+            fixed = float(dist.value) if dist.dist == "fixed" else float(dist.quantile(0.5))
+        specs.append(_ParamSpec(path, dist, scenario.stream_key(path), fixed))
+    factor = None if scenario.correlation is None else scenario.correlation.gaussian_factor()
+    if len(_SPEC_CACHE) > 64:
+        _SPEC_CACHE.clear()
+    _SPEC_CACHE[id(scenario)] = (weakref.ref(scenario), tuple(specs), factor)
+    return tuple(specs), factor
+
+
 def _draw_parameters(
     scenario: Scenario, root: np.random.SeedSequence, block: int, n: int, sampling: Sampling
 ) -> dict[str, Any]:
     """Per-path parameter values by dotted path (floats for point masses)."""
-    params = scenario.parameters()
+    specs, factor = _param_specs(scenario)
+    kind: Sampling = "antithetic" if sampling == "antithetic" else "random"
     z: dict[str, Arr] = {}
-    for path, dist in params.items():
-        if dist.is_fixed:
-            continue
-        gen = block_generator(root, block, STREAM["params"], scenario.stream_key(path))
-        z[path] = _normals(gen, (), "antithetic" if sampling == "antithetic" else "random")[:n]
+    for sp in specs:
+        if sp.fixed_value is None:
+            gen = block_generator(root, block, STREAM["params"], sp.key)
+            z[sp.path] = _normals(gen, (), kind)[:n]
     corr = scenario.correlation
     if corr is not None:
         stacked = np.stack([z[p] for p in corr.parameters])
-        mixed = corr.gaussian_factor() @ stacked
+        mixed = factor @ stacked
         for i, p in enumerate(corr.parameters):
             z[p] = mixed[i]
     out: dict[str, Any] = {}
-    for path, dist in params.items():
-        if dist.is_fixed:
-            out[path] = float(dist.quantile(0.5)) if dist.dist != "fixed" else float(dist.value)
-        else:
-            out[path] = dist.ppf_from_normal(z[path])
+    for sp in specs:
+        out[sp.path] = (
+            sp.fixed_value if sp.fixed_value is not None else sp.dist.ppf_from_normal(z[sp.path])
+        )
     return out
 
 
