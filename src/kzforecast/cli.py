@@ -100,6 +100,10 @@ def _cmd_targets(args: argparse.Namespace) -> int:
     cols = ["id", "reading", "vintage", "interpretation", "due_year", "status", "realized",
             "realized_qualifier", "gap_rel"]  # fmt: skip
     table = v[[c for c in cols if c in v.columns]].copy()
+    if "realized" in table:
+        table["realized"] = table["realized"].map(
+            lambda x: "" if pd.isna(x) else (f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}")
+        )
     if "gap_rel" in table:
         table["gap_rel"] = table["gap_rel"].map(lambda x: "" if pd.isna(x) else f"{x:+.0%}")
     _print_table(table.set_index(["id", "reading"]), max_colwidth=90)
