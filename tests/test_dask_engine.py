@@ -10,9 +10,11 @@ import time
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from kzforecast import Scenario, compare, simulate
+from kzforecast.sensitivity import tornado
 
 distributed = pytest.importorskip("distributed")
 
@@ -73,7 +75,13 @@ def test_compare_sweep_is_identical_on_dask(scenario: Scenario) -> None:
         distributed.Client(cluster) as client,
     ):
         b = compare(scenarios, targets, paths=8192, seed=4, engine="dask", client=client)
+        params = ["blocks.market.mu_M", "blocks.processing.g_P"]
+        stat = "mean:vehicle_output:2030"
+        t_dask = tornado(scenario, stat, paths=8192, seed=4, parameters=params,
+                         engine="dask", client=client)  # fmt: skip
     assert a.equals(b)
+    t_local = tornado(scenario, stat, paths=8192, seed=4, parameters=params)
+    pd.testing.assert_frame_equal(t_local, t_dask)
 
 
 def test_lost_worker_is_recomputed_and_result_unchanged(scenario: Scenario) -> None:

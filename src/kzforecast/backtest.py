@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
 from kzforecast.calibrate import CalibrationReport, Model, bound_years, calibrate
+from kzforecast.engines import Engine
 from kzforecast.errors import KzForecastError
 
 __all__ = [
@@ -413,6 +414,8 @@ def backtest(
     observations: pd.DataFrame | None = None,
     devaluations: Any = None,
     targets: Sequence[Any] | None = None,
+    engine: Engine = "local",
+    client: Any = None,
 ) -> BacktestResult:
     """Calibrate at each vintage, simulate forward and score against what happened.
 
@@ -438,6 +441,9 @@ def backtest(
     targets : sequence of Target, optional
         Official targets scored as point forecasts; default the shipped registry's
         vehicle-output targets. Pass ``[]`` to leave them out.
+    engine, client : optional
+        Passed to every :func:`kzforecast.simulate` run; results do not depend
+        on them.
 
     Returns
     -------
@@ -512,6 +518,8 @@ def backtest(
             keep_paths=True,
             history=history.loc[:v],
             progress=False,
+            engine=engine,
+            client=client,
         )
         draws = sim.values("vehicle_output")  # (path, year)
         past = outcome.loc[:v].copy()

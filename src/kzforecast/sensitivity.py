@@ -51,6 +51,7 @@ from scipy.stats import qmc
 
 from kzforecast._seeding import GRID_BLOCK, SeedLike, block_generator, root_seed_sequence
 from kzforecast._seeding import seed_record as _seed_record
+from kzforecast.engines import Engine
 from kzforecast.errors import KzForecastError, TargetError
 from kzforecast.results import Simulation
 from kzforecast.scenario import Scenario
@@ -156,6 +157,8 @@ def tornado(
     parameters: Sequence[str] | None = None,
     keep_paths: bool = False,
     history: Any = None,
+    engine: Engine = "local",
+    client: Any = None,
 ) -> pd.DataFrame:
     """One-at-a-time swings of P(met) or of a statistic, ranked (a tornado table).
 
@@ -191,6 +194,9 @@ def tornado(
         Keep every path (for a callable that needs :meth:`Simulation.values`).
     history : DataFrame, optional
         Passed to :func:`kzforecast.simulate` (default: the shipped history).
+    engine, client : optional
+        Passed to every :func:`kzforecast.simulate` run (``engine="dask"`` runs
+        each simulation's blocks as Dask tasks); results do not depend on them.
 
     Returns
     -------
@@ -276,6 +282,8 @@ def tornado(
             targets=targets,
             history=history,
             progress=False,
+            engine=engine,
+            client=client,
         )
         return output(sim)
 
