@@ -58,8 +58,23 @@ def _table(kind: str, params: tuple[float, ...]) -> FloatArray:
     raise ValueError(kind)  # pragma: no cover
 
 
+_Z0 = float(Z_GRID[0])
+_INV_H = (len(Z_GRID) - 1) / float(Z_GRID[-1] - Z_GRID[0])
+
+
 def _interp(z: FloatArray, table: FloatArray) -> FloatArray:
-    return np.asarray(np.interp(z, Z_GRID, table), dtype=np.float64)
+    """Linear interpolation on the uniform grid ``Z_GRID`` (clamped at its ends).
+
+    The grid is uniform, so the cell is found by arithmetic instead of a binary
+    search: same values as ``np.interp(z, Z_GRID, table)`` (to rounding), about 5x
+    faster.
+    """
+    pos = (np.asarray(z, dtype=np.float64) - _Z0) * _INV_H
+    np.clip(pos, 0.0, len(Z_GRID) - 1.0, out=pos)
+    i = np.minimum(pos.astype(np.intp), len(Z_GRID) - 2)
+    w = pos - i
+    lo = table[i]
+    return np.asarray(lo + w * (table[i + 1] - lo), dtype=np.float64)
 
 
 class _Dist(BaseModel):
@@ -74,8 +89,12 @@ class _Dist(BaseModel):
 
         Distributions with a closed-form quantile compute it exactly; beta,
         truncated normal (and the Dirichlet's gammas) interpolate linearly in a
-        table of 8,193 normal scores in [-9, 9] (relative error below 1e-6,
-        see the tests), which is 20-50 times faster than scipy's inverses.
+        table of 8,193 normal scores in [-9, 9] (scores beyond are clamped: a
+        probability of 2e-19). Measured error (``tests/test_distributions.py``):
+        below 1e-6 in absolute terms for beta on [0, 1] and gamma with shape
+        >= 0.2, below 1e-4 relative except in the extreme lower tail of shapes
+        below 1, where values are tiny anyway. That is 20-50 times faster than
+        scipy's exact inverses.
         """
         u = np.clip(special.ndtr(z), 1e-300, 1.0 - 1e-16)
         return self.ppf(u)
