@@ -80,3 +80,11 @@ def test_sparse_sketch_equals_dense_sketch() -> None:
     dense = Sketch.of(x).counts
     assert np.array_equal(sparse_sketch_of(x).add_to(None), dense)
     assert dense.sum() == x.size
+
+
+def test_sparse_sketch_with_known_extremes_equals_dense() -> None:
+    from kzforecast._summary import Sketch, sparse_sketch_of
+
+    x = np.random.default_rng(3).lognormal(5, 3, (4, 6, 700))
+    got = sparse_sketch_of(x, x.min(axis=-1), x.max(axis=-1)).add_to(None)
+    assert np.array_equal(got, Sketch.of(x).counts)

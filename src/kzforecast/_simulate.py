@@ -333,7 +333,10 @@ def _run_chunk(plan: _Plan, blocks: range, *, keep: bool, hook: BlockHook | None
         if hook is not None:
             payloads.append(hook(b, part, pp))
         start += n
-    return _ChunkResult(moments, sparse_sketch_of(values), payloads, values if keep else None)
+    vmin = np.minimum.reduce([m.vmin for m in moments])
+    vmax = np.maximum.reduce([m.vmax for m in moments])
+    sketch = sparse_sketch_of(values, vmin, vmax)
+    return _ChunkResult(moments, sketch, payloads, values if keep else None)
 
 
 class _Accumulator:
