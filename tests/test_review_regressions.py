@@ -133,3 +133,65 @@ def test_adding_a_plant_leaves_other_plants_draws_unchanged() -> None:
     a = simulate(base, paths=2000, seed=5, keep_paths=True)
     b = simulate(more, paths=2000, seed=5, keep_paths=True)
     np.testing.assert_array_equal(a.values("capacity"), b.values("capacity"))
+
+
+def test_targets_sources_listing_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from kzforecast.cli import main
+
+    assert main(["targets", "--vintage", "2016-07-01", "--sources"]) == 0
+    assert "timesca.com" in capsys.readouterr().out
+
+
+def test_backtest_cli_says_when_nothing_can_be_scored(capsys: pytest.CaptureFixture[str]) -> None:
+    from kzforecast.cli import main
+
+    assert main(["backtest", "--vintages", "2025", "--horizon", "2", "--paths", "1000"]) == 2
+    assert "no year after these vintages" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [("usd_kzt", "x", "not a number"), ("usd_kzt", 0.0, "> 0"),
+     ("processing_real_growth", 4.4, "not 4.4")],
+)  # fmt: skip
+def test_calibrate_names_the_bad_history_cell(column: str, value: object, words: str) -> None:
+    import kzforecast as kz
+    from kzforecast.errors import KzForecastError
+
+    h = kz.load_history().astype(object)
+    h.loc[2012, column] = value
+    with pytest.raises(KzForecastError, match=rf"history\.{column}\[2012\].*{words}"):
+        kz.calibrate(h, as_of=2020)
+
+
+@pytest.mark.parametrize("missing_first", [True, False])
+def test_verdict_rejects_duplicate_preferred_rows_in_any_order(missing_first: bool) -> None:
+    from kzforecast import DataError, load_targets, verdicts
+
+    rows = [("vehicle_output", 2025, None, "missing"), ("vehicle_output", 2025, 210_000.0, "exact")]
+    if not missing_first:
+        rows.reverse()
+    obs = pd.DataFrame(rows, columns=["series", "year", "value", "qualifier"])
+    obs["preferred"] = True
+    t = [x for x in load_targets(vintage="2016-07-01") if x.reading == "annual-2025"]
+    with pytest.raises(DataError, match="two preferred observations"):
+        verdicts(t, obs)
+
+
+def test_loader_rejects_a_growth_rate_typed_as_a_percentage() -> None:
+    from kzforecast import DataError, load_observations
+
+    df = pd.DataFrame({"series": ["processing_real_growth"], "year": [2019], "value": [4.4]})
+    with pytest.raises(DataError, match="not 4.4"):
+        load_observations(df)
+
+
+def test_loader_accepts_float_preferred_flags() -> None:
+    from kzforecast import load_observations
+
+    df = pd.DataFrame(
+        {"series": ["vehicle_output"] * 2, "year": [2024, 2024], "value": [1.0, 2.0],
+         "preferred": [1.0, 0.0]}
+    )  # fmt: skip
+    obs = load_observations(df)
+    assert obs["preferred"].tolist() == [True, False]

@@ -328,7 +328,7 @@ def test_shares_are_fractions(registry: list[Target]) -> None:
     for t in registry:
         if t.metric.endswith("_share") or t.metric == "export_share_of_output":
             assert 0 <= t.threshold <= 1, t.key
-    assert get_target("KZ2021-ATA-EXP33").threshold == pytest.approx(0.333)
+    assert get_target("KZ2021-ATA-EXP33").threshold == pytest.approx(1 / 3)
     assert get_target("KZ2024-SHA-CKD50").threshold == 0.5
 
 

@@ -223,6 +223,11 @@ class BacktestResult:
             row["coverage_se_80"] = math.sqrt(0.8 * 0.2 / n) if method != "target" else math.nan
             rows.append(row)
         out = pd.DataFrame(rows)
+        if out.empty:
+            cols = ["n", "crps", "crps_rel", "ape", "pit_mean"]
+            cols += [f"coverage_{round(lv * 100)}" for lv in LEVELS] + ["coverage_se_80"]
+            empty_index = pd.MultiIndex.from_tuples([], names=["method", "lead"])
+            return pd.DataFrame(columns=cols, index=empty_index)
         order = {"model": 0, "naive": 1, "target": 2}
         out["_m"] = out["method"].map(order).fillna(9)
         out["_l"] = out["lead"].map(lambda x: 999 if x == "all" else int(x))
@@ -698,6 +703,13 @@ def _cmd_backtest(args: Any) -> int:
         paths=args.paths,
         seed=args.seed,
     )
+    if res.scores.empty:
+        raise KzForecastError(
+            "no year after these vintages has an observed value to score",
+            source="backtest",
+            location="--vintages",
+            allowed="vintages with at least one later exact or derived observation",
+        )
     print(
         f"Backtest of the {res.model} model, vintages {' '.join(map(str, res.vintages))}, "
         f"leads 1-{res.horizon}, {res.paths:,} paths, seed {res.seed}\n"

@@ -1162,11 +1162,23 @@ def _initial_state(
             hist["vehicle_output"].dropna() if "vehicle_output" in hist else pd.Series(dtype=float)
         )
         if len(col):
-            out["vehicle_output"] = (float(col.iloc[-1]), f"history vehicle_output {col.index[-1]}")
+            yr = int(col.index[-1])
+            q = bounds.get("vehicle_output", {}).get(yr)
+            qual = (
+                f" ({q.replace('_', ' ')}: the true level is "
+                f"{'higher' if q == 'lower_bound' else 'lower'})"
+                if q
+                else ""
+            )
+            out["vehicle_output"] = (float(col.iloc[-1]), f"history vehicle_output {yr}{qual}")
         else:
             out["vehicle_output"] = (float(base.vehicle_output or 0.0), "ASSUMPTION: baseline's")
         mu_q = float(Scenario.from_dict(b.data | {"correlation": None}).blocks.trend.mu_q.mean())
-        out["output_growth"] = (mu_q, "trend drift mu_q (no output growth at as_of)")
+        out["output_growth"] = (
+            mu_q,
+            "ASSUMPTION: the scenario's trend drift mu_q (no observed output growth at as_of; "
+            "if mu_q is the baseline's, it uses data after as_of: not ex ante)",
+        )
     b.data["initial"] = {k: v for k, (v, _) in out.items()}
     return out
 
@@ -1183,36 +1195,54 @@ def _check_history(history: Any) -> pd.DataFrame:
         )
     if len(history.index) == 0:
         raise KzForecastError("history is empty", source=_SOURCE, location="history")
-    try:
-        idx = np.asarray(history.index, dtype=np.int64)
-    except (TypeError, ValueError):
+    raw_idx = pd.to_numeric(pd.Series(history.index), errors="coerce").to_numpy(dtype=float)
+    if np.isnan(raw_idx).any() or np.any(raw_idx != np.round(raw_idx)):
         raise KzForecastError(
             "history index must be whole years", source=_SOURCE, location="history.index"
-        ) from None
+        )
+    idx = raw_idx.astype(np.int64)
     if not np.all(np.diff(idx) > 0):
         raise KzForecastError(
             "history years must be unique and ascending", source=_SOURCE, location="history.index"
         )
     h = history.copy()
     h.index = pd.Index(idx, name="year")
-    for col in (
-        "vehicle_output",
-        "new_vehicle_sales",
-        "usd_kzt",
-        "rub_kzt",
-        "domestic_share_of_sales",
-    ):
-        if col in h:
-            vals = pd.to_numeric(h[col], errors="coerce")
-            bad = vals[(vals < 0) | np.isinf(vals)]
-            if len(bad):
-                raise KzForecastError(
-                    f"negative or infinite value {bad.iloc[0]:g}",
-                    source=_SOURCE,
-                    location=f"history.{col}[{int(bad.index[0])}]",
-                    allowed="values >= 0 (NaN for a gap)",
-                )
-            h[col] = vals
+    # series the calibration takes logs or logits of: strictly positive (shares below 1);
+    # growth rates: above -1 and given as fractions
+    rules: dict[str, tuple[str, Any]] = {
+        "vehicle_output": ("> 0", lambda v: v > 0),
+        "new_vehicle_sales": ("> 0", lambda v: v > 0),
+        "usd_kzt": ("> 0", lambda v: v > 0),
+        "rub_kzt": ("> 0", lambda v: v > 0),
+        "domestic_share_of_sales": ("strictly between 0 and 1", lambda v: (v > 0) & (v < 1)),
+        "processing_real_growth": (
+            "a fraction above -1 (0.044 = +4.4%, not 4.4)",
+            lambda v: (v > -1) & (v.abs() < 1),
+        ),
+    }
+    for col, (allowed, ok) in rules.items():
+        if col not in h:
+            continue
+        vals = pd.to_numeric(h[col], errors="coerce")
+        text = h[col].notna() & vals.isna()
+        if text.any():
+            year = int(vals.index[text.to_numpy()][0])
+            raise KzForecastError(
+                f"not a number: {h[col].loc[year]!r}",
+                source=_SOURCE,
+                location=f"history.{col}[{year}]",
+                allowed="a number, or NaN for a gap",
+            )
+        present = vals.dropna()
+        bad = present[~ok(present) | np.isinf(present)]
+        if len(bad):
+            raise KzForecastError(
+                f"value {bad.iloc[0]:g} is not allowed",
+                source=_SOURCE,
+                location=f"history.{col}[{int(bad.index[0])}]",
+                allowed=f"{allowed} (NaN for a gap)",
+            )
+        h[col] = vals
     return h
 
 

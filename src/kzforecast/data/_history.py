@@ -294,6 +294,8 @@ def _parse_preferred(cell: object) -> bool:
         return bool(cell)
     if isinstance(cell, Integral) and int(cell) in (0, 1):
         return bool(int(cell))
+    if isinstance(cell, Real) and not isinstance(cell, Integral) and cell in (0.0, 1.0):
+        return bool(cell)  # a float 0/1 column, as pandas makes of a bool column with gaps
     text = _text(cell)
     if not text or text.lower() in _TRUE:
         return True
@@ -318,6 +320,13 @@ def _check_range(series: str, value: float) -> None:
         )
     if info.kind == "rate" and value <= -1.0:
         raise _CellError(f"growth rate {value:g} of {series} is <= -1", "a fraction > -1")
+    if info.kind == "rate" and value >= 1.0:
+        # a real annual growth of +100% or more is implausible for these series and is
+        # almost always a percentage typed where a fraction is expected
+        raise _CellError(
+            f"growth rate {value:g} of {series} is >= 1 (+100% or more)",
+            "a fraction (0.044 = +4.4%, not 4.4)",
+        )
     if info.kind in ("count", "level", "price", "index") and value < 0:
         raise _CellError(f"negative value {value:g} for {series} (a {info.kind})", "values >= 0")
 

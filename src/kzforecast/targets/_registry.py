@@ -323,6 +323,7 @@ _FRAME_COLUMNS = (
     "default_reading",
     "vintage",
     "speaker",
+    "source_url",
     "official",
     "metric",
     "comparison",

@@ -320,6 +320,7 @@ def _history(observations: pd.DataFrame) -> _History:
         )
     nonneg = _nonnegative_series()
     values: dict[tuple[str, int], _Value] = {}
+    seen: set[tuple[str, int]] = set()
     has_sources = "source_ids" in frame.columns
     for row_number, (series, year, value, qualifier, src) in enumerate(
         zip(
@@ -338,16 +339,24 @@ def _history(observations: pd.DataFrame) -> _History:
                 location=f"row {row_number}, column year",
             )
         key = (series, year_int)
-        if key in values or (qualifier == "missing" and key in values):
+        if key in seen:
             raise DataError(
                 f"two preferred observations of {series} in {year_int}",
                 source=source,
                 location=f"row {row_number}",
                 allowed="one preferred row per (series, year)",
             )
+        seen.add(key)
         if qualifier == "missing":
             continue
-        v = float(value) if value is not None and not pd.isna(value) else math.nan
+        try:
+            v = float(value) if value is not None and not pd.isna(value) else math.nan
+        except (TypeError, ValueError):
+            raise DataError(
+                f"value {value!r} is not a number",
+                source=source,
+                location=f"row {row_number}, column value",
+            ) from None
         if not math.isfinite(v):
             raise DataError(
                 f"{series} {year_int} has qualifier {qualifier} but value {value!r}",
