@@ -195,3 +195,17 @@ def test_loader_accepts_float_preferred_flags() -> None:
     )  # fmt: skip
     obs = load_observations(df)
     assert obs["preferred"].tolist() == [True, False]
+
+
+def test_a_met_verdict_within_rounding_of_a_derived_value_is_flagged_fragile() -> None:
+    from kzforecast import load_targets, verdicts
+
+    t = [x for x in load_targets(vintage="2016-07-01") if x.reading == "output-2020"]
+    obs = pd.DataFrame(
+        {"series": ["processing_output_index"] * 2, "year": [2015, 2020],
+         "value": [1.0, 1.2227], "qualifier": ["derived", "derived"]}
+    )  # fmt: skip
+    detail = verdicts(t, obs)["detail"].iloc[0]
+    assert "fragile" in detail
+    obs.loc[1, "value"] = 1.30
+    assert "fragile" not in verdicts(t, obs)["detail"].iloc[0]

@@ -814,6 +814,27 @@ def verdicts(
     return frame
 
 
+FRAGILE_MARGIN = 0.005
+"""A met/missed verdict on a derived or approximate value within this relative margin of
+the threshold gets a warning in ``detail``: the inputs' rounding could flip it."""
+
+
+def _fragility_note(o: _Outcome, gap_rel: float) -> str:
+    v = o.value
+    if (
+        o.status in ("met", "missed")
+        and v is not None
+        and v.kind in ("derived", "approximate")
+        and not math.isnan(gap_rel)
+        and abs(gap_rel) < FRAGILE_MARGIN
+    ):
+        return (
+            f"; fragile: the {v.kind} value is within {abs(gap_rel):.1%} of the threshold, "
+            "inside the rounding of the figures it is computed from"
+        )
+    return ""
+
+
 def _row(t: Target, o: _Outcome, as_of: int) -> dict[str, Any]:
     v = o.value
     realized = v.point if v is not None else math.nan
@@ -837,7 +858,7 @@ def _row(t: Target, o: _Outcome, as_of: int) -> dict[str, Any]:
         "realized_sources": ";".join(sorted(v.sources)) if v is not None else "",
         "gap": gap,
         "gap_rel": gap_rel,
-        "detail": o.detail,
+        "detail": o.detail + _fragility_note(o, gap_rel),
         "comparison": t.comparison,
         "official": t.official,
         "as_of": as_of,
