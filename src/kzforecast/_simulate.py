@@ -285,6 +285,32 @@ class _Plan:
         return min(GRID_BLOCK, self.n_paths - (b - self.first_block) * GRID_BLOCK)
 
 
+def run_kernel(
+    scenario: Scenario, params: dict[str, Any], shocks: Shocks, init: Initial, shares: Arr
+) -> Arr:
+    """Run the kernel for drawn parameters (by dotted path): map them to the kernel's short
+    names and build the plants' capacities and first operating years
+    (``planned_start + ceil(delay)``)."""
+    short = {_short(k): v for k, v in params.items() if ".plants." not in k}
+    plants = scenario.blocks.capacity.plants
+    caps = [params[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(plants))]
+    first = [
+        pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
+        for i, pl in enumerate(plants)
+    ]
+    return run_paths(
+        short,
+        shocks,
+        init,
+        scenario.years,
+        as_of=scenario.as_of,
+        model=scenario.model,
+        export_start_year=scenario.blocks.exports.start_year,
+        plants=PlantArrays(caps, first),
+        destination_shares=shares,
+    )
+
+
 @dataclass
 class _ChunkResult:
     moments: list[Moments]  # one per grid block, in order
@@ -305,25 +331,8 @@ def _run_chunk(plan: _Plan, blocks: range, *, keep: bool, hook: BlockHook | None
         [_draw_shocks(plan.root, b, len(years), n, plan.sampling) for b, n in zip(blocks, sizes)]
     )
     params = _concat_params(params_parts)
-    short = {_short(k): v for k, v in params.items() if ".plants." not in k}
-    plants = sc.blocks.capacity.plants
-    caps = [params[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(plants))]
-    first = [
-        pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
-        for i, pl in enumerate(plants)
-    ]
     shares = sc.blocks.exports.ordered_destinations().draw(shocks.destinations)
-    values = run_paths(
-        short,
-        shocks,
-        plan.init,
-        years,
-        as_of=sc.as_of,
-        model=sc.model,
-        export_start_year=sc.blocks.exports.start_year,
-        plants=PlantArrays(caps, first),
-        destination_shares=shares,
-    )
+    values = run_kernel(sc, params, shocks, plan.init, shares)
     moments: list[Moments] = []
     payloads: list[Any] = []
     start = 0

@@ -25,10 +25,9 @@ and listed, with the reason, in :attr:`BacktestResult.skipped`.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -36,6 +35,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
+from kzforecast._io import atomic_write
 from kzforecast.calibrate import CalibrationReport, Model, bound_years, calibrate
 from kzforecast.engines import Engine
 from kzforecast.errors import KzForecastError
@@ -682,16 +682,6 @@ def add_cli(subparsers: Any) -> Any:
     return p
 
 
-def _atomic(path: Path, write: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}{path.suffix}")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 def _cmd_backtest(args: Any) -> int:
     from kzforecast.cli import _prepare_out, _print_table
 
@@ -720,13 +710,13 @@ def _cmd_backtest(args: Any) -> int:
         reasons = res.skipped.dropna(subset=["year"])["reason"].value_counts()
         print("\nnot scored: " + "; ".join(f"{k} ({v})" for k, v in reasons.items()))
     if out is not None:
-        _atomic(out / "scores.csv", lambda p: res.scores.to_csv(p, index=False))
-        _atomic(out / "summary.csv", lambda p: res.summary().to_csv(p))
+        atomic_write(out / "scores.csv", lambda p: res.scores.to_csv(p, index=False))
+        atomic_write(out / "summary.csv", lambda p: res.summary().to_csv(p))
         for name, fig in (
             ("pit", res.plot_pit()),
             ("coverage", res.plot_coverage()),
             ("fans", res.plot_fans()),
         ):
-            _atomic(out / f"{name}.png", lambda p, f=fig: f.savefig(p, format="png", dpi=110))
+            atomic_write(out / f"{name}.png", partial(fig.savefig, format="png", dpi=110))
         print(f"\nwrote scores.csv, summary.csv, pit.png, coverage.png, fans.png to {out}")
     return 0

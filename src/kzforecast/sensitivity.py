@@ -35,12 +35,10 @@ uncertainty analysis for computer models. ISUMA '90, 398-403.
 from __future__ import annotations
 
 import math
-import os
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,6 +47,7 @@ from numpy.typing import NDArray
 from scipy import special
 from scipy.stats import qmc
 
+from kzforecast._io import atomic_write
 from kzforecast._seeding import GRID_BLOCK, SeedLike, block_generator, root_seed_sequence
 from kzforecast._seeding import seed_record as _seed_record
 from kzforecast.engines import Engine
@@ -967,8 +966,7 @@ def model_sobol_indices(
     >>> float(t.loc["blocks.processing.g_P", "ST"])
     0.0
     """
-    from kzforecast._simulate import _short, resolve_initial
-    from kzforecast.model.kernel import PlantArrays, run_paths
+    from kzforecast._simulate import _concat_shocks, resolve_initial, run_kernel
 
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}")
@@ -996,7 +994,6 @@ def model_sobol_indices(
     init, _ = resolve_initial(scenario, hist)
     years = scenario.years
     n_years = len(years)
-    plants = scenario.blocks.capacity.plants
     g = len(groups)
     n_var = g + 3  # A, B, A_B^(i) for each group, A_B^(noise)
     fa, fb = np.empty(n), np.empty(n)
@@ -1028,35 +1025,9 @@ def model_sobol_indices(
                 else:
                     p_all[path] = np.concatenate(vals)
         noise = [w for _, w, _ in variants]
-        shocks = type(wa.shocks)(
-            {
-                s: np.concatenate([w.shocks.normal[s] for w in noise], axis=-1)
-                for s in wa.shocks.normal
-            },
-            {
-                s: np.concatenate([w.shocks.uniform[s] for w in noise], axis=-1)
-                for s in wa.shocks.uniform
-            },
-            np.concatenate([w.shocks.destinations for w in noise], axis=-1),
-        )
+        shocks = _concat_shocks([w.shocks for w in noise])
         shares = np.concatenate([w.shares for w in noise], axis=-1)
-        short = {_short(p): v for p, v in p_all.items() if ".plants." not in p}
-        caps = [p_all[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(plants))]
-        first = [
-            pl.planned_start + np.ceil(p_all[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
-            for i, pl in enumerate(plants)
-        ]
-        values = run_paths(
-            short,
-            shocks,
-            init,
-            years,
-            as_of=scenario.as_of,
-            model=scenario.model,
-            export_start_year=scenario.blocks.exports.start_year,
-            plants=PlantArrays(caps, first),
-            destination_shares=shares,
-        )
+        values = run_kernel(scenario, p_all, shocks, init, shares)
         y = output(values)
         if not np.all(np.isfinite(y)):
             raise ValueError(
@@ -1187,26 +1158,6 @@ def sobol_chart(table: pd.DataFrame, *, title: str | None = None) -> Any:
     return fig
 
 
-def _save_png(fig: Any, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        fig.savefig(tmp, format="png")
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _save_csv(table: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        table.to_csv(tmp)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 # ----------------------------------------------------------------- CLI
 def add_cli(subparsers: Any) -> Any:
     """Register ``kzforecast sensitivity`` on the CLI's sub-parsers; returns the parser.
@@ -1326,7 +1277,7 @@ def _cmd_sensitivity(args: Any) -> int:
     if out is not None:
         name = f"sensitivity-{args.method}"
         fig = tornado_chart(table) if args.method == "tornado" else sobol_chart(table)
-        _save_png(fig, out / f"{name}.png")
-        _save_csv(table, out / f"{name}.csv")
+        atomic_write(out / f"{name}.png", lambda p: fig.savefig(p, format="png"))
+        atomic_write(out / f"{name}.csv", table.to_csv)
         print(f"\nwrote {name}.png, {name}.csv to {out}")
     return 0

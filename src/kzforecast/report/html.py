@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from kzforecast._evaluate import LIKELIHOOD_SCALE
+from kzforecast._io import atomic_write_bytes
 from kzforecast.report.tables import format_check_table
 from kzforecast.results import Simulation
 
@@ -29,16 +30,6 @@ h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}
 .note{color:#555;font-size:13px}
 img{max-width:100%}
 """
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -80,7 +71,7 @@ def write_report(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
-        _atomic_bytes(folder / name, data)
+        atomic_write_bytes(folder / name, data)
         written.append(folder / name)
     return written
 

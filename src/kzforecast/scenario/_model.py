@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kzforecast._io import atomic_write_text
 from kzforecast.errors import ScenarioError
 from kzforecast.scenario.distributions import (
     Beta,
@@ -459,19 +460,6 @@ def _to_plain(obj: Any) -> Any:
     return obj
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        # report the file the user asked for, not the temporary name
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
 class Scenario(BaseModel):
     """A complete, checkable description of one simulation scenario.
 
@@ -689,11 +677,11 @@ class Scenario(BaseModel):
 
     def to_toml(self, path: str | os.PathLike[str]) -> None:
         """Write the scenario to a TOML file (atomically: temp file + rename)."""
-        _atomic_write(Path(path), self.to_toml_string())
+        atomic_write_text(path, self.to_toml_string())
 
     def to_json(self, path: str | os.PathLike[str]) -> None:
         """Write the scenario to a JSON file (atomically)."""
-        _atomic_write(Path(path), json.dumps(self.to_dict(), indent=2) + "\n")
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     @classmethod
     def builtin(cls, name: str) -> Scenario:

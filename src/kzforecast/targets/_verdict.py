@@ -31,6 +31,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from kzforecast.data._series import QUALIFIERS
 from kzforecast.errors import DataError, TargetError
 from kzforecast.targets._model import (
     DESTINATION_SERIES,
@@ -56,15 +57,6 @@ STATUSES: tuple[str, ...] = (
 )
 """Every verdict status, in the order used for sorting summaries."""
 
-QUALIFIERS: tuple[str, ...] = (
-    "exact",
-    "lower_bound",
-    "upper_bound",
-    "derived",
-    "approximate",
-    "missing",
-)
-"""Observation qualifiers the verdicts understand."""
 
 COLUMNS: tuple[str, ...] = (
     "id",
