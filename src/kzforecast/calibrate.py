@@ -417,6 +417,23 @@ class _Builder:
             + (f". {reason}" if reason else "")
         )
 
+    def estimate_volatility(
+        self, path: str, s: float, *, n: int, years: Iterable[int], nu: int, source: str
+    ) -> None:
+        """A residual standard deviation ``s`` as a log-normal with log-sd 1/sqrt(2 df)."""
+        sig = 1.0 / math.sqrt(2.0 * max(nu, 1))
+        self.estimate(
+            path,
+            s,
+            _lognormal(s, sig),
+            se=s * sig,
+            sd=sig,
+            n=n,
+            years=years,
+            method=f"{source}; log-sd 1/sqrt(2 df)",
+            nu=nu,
+        )
+
     def assume(self, path: str, reason: str, value: Any = None) -> None:
         """Keep the baseline's distribution (or set ``value``) and say why."""
         if value is not None:
@@ -482,17 +499,13 @@ def _fx_block(b: _Builder, hist: pd.DataFrame, as_of: int, events: list[tuple[in
         method=method,
         nu=nu,
     )
-    sig = 1.0 / math.sqrt(2.0 * max(nu, 1))
-    b.estimate(
+    b.estimate_volatility(
         prefix + "s_z",
         s_z,
-        _lognormal(s_z, sig),
-        se=s_z * sig,
-        sd=sig,
         n=n,
         years=calm.index,
-        method="residual sd of that OLS; log-sd 1/sqrt(2 df)",
         nu=nu,
+        source="residual sd of that OLS",
     )
     b.fits["exchange_rate"] = {
         "method": "OLS dz ~ 1 (calm years)",
@@ -631,17 +644,13 @@ def _fx_block(b: _Builder, hist: pd.DataFrame, as_of: int, events: list[tuple[in
         nu=nu2,
     )
     s_r = float(np.sqrt(r2.scale))
-    sig2 = 1.0 / math.sqrt(2.0 * max(nu2, 1))
-    b.estimate(
+    b.estimate_volatility(
         prefix + "s_r",
         s_r,
-        _lognormal(s_r, sig2),
-        se=s_r * sig2,
-        sd=sig2,
         n=n2,
         years=both,
-        method="residual sd of that OLS; log-sd 1/sqrt(2 df)",
         nu=nu2,
+        source="residual sd of that OLS",
     )
     cov = np.asarray(r2.cov_params())
     b.correlate(
@@ -718,17 +727,13 @@ def _market_block(b: _Builder, hist: pd.DataFrame, bounds: Mapping[int, str]) ->
         "a sign restriction, as in baseline",
     )
     s = float(np.sqrt(res.scale))
-    sig = 1.0 / math.sqrt(2.0 * max(nu, 1))
-    b.estimate(
+    b.estimate_volatility(
         prefix + "s_M",
         s,
-        _lognormal(s, sig),
-        se=s * sig,
-        sd=sig,
         n=n,
         years=both,
-        method="residual sd of that OLS; log-sd 1/sqrt(2 df)",
         nu=nu,
+        source="residual sd of that OLS",
     )
     cov = np.asarray(res.cov_params())
     b.correlate(
@@ -795,17 +800,13 @@ def _share_block(b: _Builder, hist: pd.DataFrame, bounds: Mapping[int, str]) -> 
             nu=nu,
             reason="the drift averages every period in the sample, catch-up years included",
         )
-        sig = 1.0 / math.sqrt(2.0 * max(nu, 1))
-        b.estimate(
+        b.estimate_volatility(
             prefix + "s_S",
             s,
-            _lognormal(s, sig),
-            se=s * sig,
-            sd=sig,
             n=len(share),
             years=yrs,
-            method="residual sd of that GLS; log-sd 1/sqrt(2 df)",
             nu=nu,
+            source="residual sd of that GLS",
         )
         b.fits["domestic_share"] = {
             "method": "GLS dlogit ~ gap",
@@ -864,17 +865,13 @@ def _processing_block(b: _Builder, hist: pd.DataFrame) -> None:
             nu=nu,
         )
         s = float(np.sqrt(res.scale))
-        sig = 1.0 / math.sqrt(2.0 * max(nu, 1))
-        b.estimate(
+        b.estimate_volatility(
             prefix + "s_P",
             s,
-            _lognormal(s, sig),
-            se=s * sig,
-            sd=sig,
             n=n,
             years=g.index,
-            method="residual sd; log-sd 1/sqrt(2 df)",
             nu=nu,
+            source="residual sd",
         )
         b.fits["processing"] = {
             "method": "OLS log(1+g) ~ 1",
@@ -1016,18 +1013,14 @@ def _trend_block(
         )
         phi = 0.0
     s_q = math.sqrt(sigma2)
-    sig = 1.0 / math.sqrt(2.0 * max(nu, 1))
-    b.estimate(
+    b.estimate_volatility(
         prefix + "s_q",
         s_q,
-        _lognormal(s_q, sig),
-        se=s_q * sig,
-        sd=sig,
         n=n,
         years=obs_years,
-        method="sqrt(sigma2) of that fit (MLE); log-sd 1/sqrt(2 df) "
-        "(cov_params' se of sigma2 is unstable on a handful of points)",
         nu=nu,
+        source="sqrt(sigma2) of that fit (MLE) "
+        "(cov_params' se of sigma2 is unstable on a handful of points)",
     )
     if b_m is not None:
         mrow = b.rows["blocks.market.b_M"]
