@@ -52,7 +52,7 @@ from kzforecast._simulate import (
     _short,
     resolve_initial,
 )
-from kzforecast._summary import ALPHA, N_BINS, Moments, Sketch, sketch_bins
+from kzforecast._summary import ALPHA, N_BINS, Moments, Sketch, sketch_bins, sparse_sketch_of
 from kzforecast.model import blocks as mb
 from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, PlantArrays, run_paths
 from kzforecast.scenario import DESTINATIONS
@@ -504,7 +504,11 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
             for n in sizes:
                 moments.append(Moments.of(values[:, :, start : start + n]))
                 start += n
-            sparse = Sketch.of(values).to_sparse()
+            sparse = sparse_sketch_of(
+                values,
+                np.minimum.reduce([m_.vmin for m_ in moments]),
+                np.maximum.reduce([m_.vmax for m_ in moments]),
+            )
             t7 = clock()
             for m_ in moments:
                 summary = m_ if summary is None else summary.merge(m_)

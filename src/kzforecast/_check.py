@@ -8,8 +8,9 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
-from kzforecast._evaluate import TargetPayload, evaluate_block, likelihood_words, wilson
+from kzforecast._evaluate import TargetPayload, likelihood_words, wilson
 from kzforecast._seeding import SeedLike
 from kzforecast._simulate import simulate
 from kzforecast._summary import Sketch
@@ -344,7 +345,7 @@ def check_until(
         raise ValueError(f"batch must be a positive multiple of {GRID_BLOCK}, got {batch}")
     if max_paths < batch:
         raise ValueError(f"max_paths ({max_paths}) must be at least batch ({batch})")
-    z = float(stats_norm_ppf(0.5 + confidence / 2))
+    z = float(ndtri(0.5 + confidence / 2))
     root = root_seed_sequence(seed)
     merged: Simulation | None = None
     trace_rows: list[dict[str, Any]] = []
@@ -391,12 +392,4 @@ def check_until(
     return table, pd.DataFrame(trace_rows).set_index("paths")
 
 
-def stats_norm_ppf(q: float) -> float:
-    """Standard normal quantile."""
-    from scipy.special import ndtri
-
-    return float(ndtri(q))
-
-
 __all__ += ["check_until", "joint_probabilities"]
-_ = evaluate_block  # re-exported for kept-path evaluation

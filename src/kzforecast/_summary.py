@@ -16,7 +16,7 @@ the moments are merged in grid-block order, so results do not depend on chunking
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -109,12 +109,6 @@ class Sketch:
     def merge(self, other: Sketch) -> Sketch:
         return Sketch(self.counts + other.counts)
 
-    def to_sparse(self) -> SparseSketch:
-        """The non-zero bins only (what a chunk sends back: ~10x smaller)."""
-        flat = self.counts.ravel()
-        idx = np.flatnonzero(flat)
-        return SparseSketch(self.counts.shape, idx, flat[idx])
-
     def quantile(self, q: float | Arr) -> Arr:
         """Estimated ``q``-quantiles (lower order statistic of rank ``ceil(q n)``)."""
         qs = np.atleast_1d(np.asarray(q, dtype=np.float64))
@@ -136,7 +130,7 @@ def sparse_sketch_of(x: Arr, vmin: Arr | None = None, vmax: Arr | None = None) -
     finding them again. Each cell's bins are counted relative to its lowest bin, so the
     counting array has ``cells x (widest occupied range)`` entries instead of
     ``cells x N_BINS`` (typically 5-20x fewer): same counts as
-    ``Sketch.of(x).to_sparse()``, less memory traffic.
+    ``Sketch.of(x)``, less memory traffic.
     """
     lead = x.shape[:-1]
     cells = int(np.prod(lead))
@@ -173,19 +167,3 @@ class SparseSketch:
         flat = dense.reshape(-1)
         flat[self.index] += self.counts
         return dense
-
-
-@dataclass
-class BlockSummary:
-    """Summary of one grid block: moments and sketch of every (variable, year)."""
-
-    moments: Moments
-    sketch: Sketch
-    extra: dict[str, object] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, values: Arr) -> BlockSummary:
-        return cls(Moments.of(values), Sketch.of(values))
-
-    def merge(self, other: BlockSummary) -> BlockSummary:
-        return BlockSummary(self.moments.merge(other.moments), self.sketch.merge(other.sketch))
