@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 import warnings
 import weakref
 from collections.abc import Callable, Sequence
@@ -32,7 +33,14 @@ from kzforecast._seeding import (
     root_seed_sequence,
     seed_record,
 )
-from kzforecast._summary import Moments, Sketch, SparseSketch, sparse_sketch_of
+from kzforecast._summary import (
+    BlockMoments,
+    Moments,
+    Sketch,
+    SparseSketch,
+    block_moments,
+    sparse_sketch_of,
+)
 from kzforecast.errors import ScenarioError
 from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, Initial, PlantArrays, Shocks, run_paths
 from kzforecast.results import Simulation
@@ -143,6 +151,77 @@ def _draw_shocks(
     dest = _normals(gen, (len(DESTINATIONS),), "random" if sampling == "random" else "antithetic")
     dest = dest[..., :n]
     return Shocks(normal, uniform, dest)
+
+
+def _draw_chunk_shocks(
+    root: np.random.SeedSequence,
+    blocks: Sequence[int],
+    sizes: Sequence[int],
+    n_years: int,
+    sampling: Sampling,
+    ws: _Workspace | None = None,
+) -> Shocks:
+    """The shocks of consecutive grid blocks, side by side along the path axis.
+
+    The same numbers as concatenating ``_draw_shocks`` of each block; with plain
+    random sampling each block's variates are drawn into a reused block buffer
+    (``Generator.standard_normal(out=...)``) and copied into the chunk's buffers,
+    so a chunk allocates nothing.
+    """
+    n = sum(sizes)
+    if ws is None:
+        ws = _Workspace()
+    normal = {k: ws.take(f"normal.{k}", (nn, n_years, n)) for k, (nn, _) in SHOCK_SHAPES.items()}
+    uniform = {k: ws.take(f"uniform.{k}", (nu, n_years, n)) for k, (_, nu) in SHOCK_SHAPES.items()}
+    dest = ws.take("destinations", (len(DESTINATIONS), n))
+    start = 0
+    for b, m in zip(blocks, sizes):
+        sl = slice(start, start + m)
+        if sampling == "random":
+            for stream, (nn, nu) in SHOCK_SHAPES.items():
+                gen = block_generator(root, b, STREAM[stream])
+                tmp = ws.take("block.normal", (nn, n_years, GRID_BLOCK))
+                gen.standard_normal(out=tmp)
+                normal[stream][..., sl] = tmp[..., :m]
+                if nu:
+                    tmp = ws.take("block.uniform", (nu, n_years, GRID_BLOCK))
+                    gen.random(out=tmp)
+                    uniform[stream][..., sl] = tmp[..., :m]
+            gen = block_generator(root, b, STREAM["destinations"])
+            tmp = ws.take("block.destinations", (len(DESTINATIONS), GRID_BLOCK))
+            gen.standard_normal(out=tmp)
+            dest[:, sl] = tmp[:, :m]
+        else:
+            part = _draw_shocks(root, b, n_years, m, sampling)
+            for stream in SHOCK_SHAPES:
+                normal[stream][..., sl] = part.normal[stream]
+                uniform[stream][..., sl] = part.uniform[stream]
+            dest[:, sl] = part.destinations
+        start += m
+    return Shocks(normal, uniform, dest)
+
+
+class _Workspace:
+    """Work buffers one worker reuses from chunk to chunk.
+
+    A chunk of 16,384 paths needs about 60 MiB of shocks, values and summary
+    scratch; allocating them afresh for every chunk costs page faults and
+    memory bandwidth, so each worker keeps one set. ``take`` hands out a
+    C-contiguous view of the requested shape at the start of a flat buffer
+    (grown when too small).
+    """
+
+    def __init__(self) -> None:
+        self._buffers: dict[tuple[str, Any], NDArray[Any]] = {}
+
+    def take(self, name: str, shape: tuple[int, ...], dtype: Any = np.float64) -> NDArray[Any]:
+        size = math.prod(shape)
+        key = (name, np.dtype(dtype))
+        buf = self._buffers.get(key)
+        if buf is None or buf.size < size:
+            buf = np.empty(size, dtype=dtype)
+            self._buffers[key] = buf
+        return buf[:size].reshape(shape)
 
 
 def _concat_shocks(parts: Sequence[Shocks]) -> Shocks:
@@ -286,7 +365,12 @@ class _Plan:
 
 
 def run_kernel(
-    scenario: Scenario, params: dict[str, Any], shocks: Shocks, init: Initial, shares: Arr
+    scenario: Scenario,
+    params: dict[str, Any],
+    shocks: Shocks,
+    init: Initial,
+    shares: Arr,
+    out: Arr | None = None,
 ) -> Arr:
     """Run the kernel for drawn parameters (by dotted path): map them to the kernel's short
     names and build the plants' capacities and first operating years
@@ -308,44 +392,54 @@ def run_kernel(
         export_start_year=scenario.blocks.exports.start_year,
         plants=PlantArrays(caps, first),
         destination_shares=shares,
+        out=out,
     )
 
 
 @dataclass
 class _ChunkResult:
-    moments: list[Moments]  # one per grid block, in order
+    moments: list[BlockMoments]  # one per grid block, in order
+    vmin: Arr  # per (variable, year) over the chunk's paths
+    vmax: Arr
     sketch: SparseSketch  # integer counts: merge order does not matter
     payloads: list[Any]  # one per grid block, in order
     values: Arr | None
 
 
-def _run_chunk(plan: _Plan, blocks: range, *, keep: bool, hook: BlockHook | None) -> _ChunkResult:
+def _run_chunk(
+    plan: _Plan,
+    blocks: range,
+    *,
+    keep: bool,
+    hook: BlockHook | None,
+    workspace: _Workspace | None = None,
+) -> _ChunkResult:
     """Simulate consecutive grid blocks together; moments per block, sketch per chunk."""
     sc = plan.scenario
     years = sc.years
     sizes = [plan.block_len(b) for b in blocks]
+    n = sum(sizes)
+    ws = workspace if workspace is not None else _Workspace()
     params_parts = [
-        _draw_parameters(sc, plan.root, b, n, plan.sampling) for b, n in zip(blocks, sizes)
+        _draw_parameters(sc, plan.root, b, m, plan.sampling) for b, m in zip(blocks, sizes)
     ]
-    shocks = _concat_shocks(
-        [_draw_shocks(plan.root, b, len(years), n, plan.sampling) for b, n in zip(blocks, sizes)]
-    )
+    shocks = _draw_chunk_shocks(plan.root, blocks, sizes, len(years), plan.sampling, ws)
     params = _concat_params(params_parts)
     shares = sc.blocks.exports.ordered_destinations().draw(shocks.destinations)
-    values = run_kernel(sc, params, shocks, plan.init, shares)
-    moments: list[Moments] = []
+    shape = (len(VARIABLES), len(years), n)
+    out = np.empty(shape) if keep else ws.take("values", shape)
+    values = run_kernel(sc, params, shocks, plan.init, shares, out=out)
+    moments = block_moments(values, sizes, ws.take("deviations", (*shape[:2], GRID_BLOCK)))
     payloads: list[Any] = []
-    start = 0
-    for b, n, pp in zip(blocks, sizes, params_parts):
-        part = values[:, :, start : start + n]
-        moments.append(Moments.of(part))
-        if hook is not None:
-            payloads.append(hook(b, part, pp))
-        start += n
-    vmin = np.minimum.reduce([m.vmin for m in moments])
-    vmax = np.maximum.reduce([m.vmax for m in moments])
-    sketch = sparse_sketch_of(values, vmin, vmax)
-    return _ChunkResult(moments, sketch, payloads, values if keep else None)
+    if hook is not None:
+        start = 0
+        for b, m, pp in zip(blocks, sizes, params_parts):
+            payloads.append(hook(b, values[:, :, start : start + m], pp))
+            start += m
+    vmin = values.min(axis=-1)
+    vmax = values.max(axis=-1)
+    sketch = sparse_sketch_of(values, vmin, vmax, bins=ws.take("bins", shape, np.int64))
+    return _ChunkResult(moments, vmin, vmax, sketch, payloads, values if keep else None)
 
 
 class _Accumulator:
@@ -359,7 +453,10 @@ class _Accumulator:
 
     def add(self, res: _ChunkResult) -> None:
         for m in res.moments:
-            self.moments = m if self.moments is None else self.moments.merge(m)
+            if self.moments is None:
+                self.moments = Moments(m.count, m.mean, m.m2, res.vmin, res.vmax)
+            else:
+                self.moments = self.moments.add_block(m, res.vmin, res.vmax)
         self.sketch_counts = res.sketch.add_to(self.sketch_counts)
         for p in res.payloads:
             self.payload = p if self.payload is None else self.payload.merge(p)
@@ -524,8 +621,13 @@ def simulate(
     end = _first_block + plan.n_blocks
     chunks = [range(s, min(s + per_chunk, end)) for s in range(_first_block, end, per_chunk)]
 
+    local = threading.local()  # one set of work buffers per worker thread
+
     def work(c: range) -> _ChunkResult:
-        return _run_chunk(plan, c, keep=keep_paths, hook=_hook)
+        ws = getattr(local, "workspace", None)
+        if ws is None:
+            ws = local.workspace = _Workspace()
+        return _run_chunk(plan, c, keep=keep_paths, hook=_hook, workspace=ws)
 
     show = progress if progress is not None else sys.stderr.isatty()
     from tqdm.auto import tqdm

@@ -16,6 +16,7 @@ the moments are merged in grid-block order, so results do not depend on chunking
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,13 +75,15 @@ class Moments:
 
     def merge(self, other: Moments) -> Moments:
         """Chan et al.'s pairwise update (order matters for the last bits)."""
-        n = self.count + other.count
-        delta = other.mean - self.mean
-        mean = self.mean + delta * (other.count / n)
-        m2 = self.m2 + other.m2 + delta * delta * (self.count * other.count / n)
+        n, mean, m2 = _chan(self.count, self.mean, self.m2, other.count, other.mean, other.m2)
         return Moments(
             n, mean, m2, np.minimum(self.vmin, other.vmin), np.maximum(self.vmax, other.vmax)
         )
+
+    def add_block(self, block: BlockMoments, vmin: Arr, vmax: Arr) -> Moments:
+        """Merge one block's count, mean and M2, and a minimum and maximum that cover it."""
+        n, mean, m2 = _chan(self.count, self.mean, self.m2, block.count, block.mean, block.m2)
+        return Moments(n, mean, m2, np.minimum(self.vmin, vmin), np.maximum(self.vmax, vmax))
 
     @property
     def var(self) -> Arr:
@@ -88,6 +91,15 @@ class Moments:
         if self.count < 2:
             return np.full_like(self.mean, np.nan)
         return self.m2 / (self.count - 1)
+
+
+def _chan(n1: int, mean1: Arr, m2_1: Arr, n2: int, mean2: Arr, m2_2: Arr) -> tuple[int, Arr, Arr]:
+    """Chan et al.'s pairwise update of (count, mean, M2)."""
+    n = n1 + n2
+    delta = mean2 - mean1
+    mean = mean1 + delta * (n2 / n)
+    m2 = m2_1 + m2_2 + delta * delta * (n1 * n2 / n)
+    return n, mean, m2
 
 
 @dataclass
@@ -123,32 +135,79 @@ class Sketch:
         return out
 
 
-def sparse_sketch_of(x: Arr, vmin: Arr | None = None, vmax: Arr | None = None) -> SparseSketch:
+def block_moments(x: Arr, sizes: Sequence[int], scratch: Arr | None = None) -> list[BlockMoments]:
+    """Count, mean and M2 over the last axis of ``x`` for consecutive blocks of ``sizes`` paths.
+
+    Two passes per block (the mean, then the squared deviations from it), so M2
+    keeps full precision however large the mean is relative to the spread.
+    ``scratch`` (at least ``x.shape[:-1] + (max(sizes),)``, float64) holds the
+    deviations; it is allocated when None.
+    """
+    if sum(sizes) != x.shape[-1]:
+        raise ValueError(f"block sizes {list(sizes)} do not add up to {x.shape[-1]} paths")
+    out: list[BlockMoments] = []
+    start = 0
+    for n in sizes:
+        part = x[..., start : start + n]
+        mean = np.add.reduce(part, axis=-1)
+        mean /= n
+        dev = np.empty(part.shape) if scratch is None else scratch[..., :n]
+        np.subtract(part, mean[..., None], out=dev)
+        out.append(BlockMoments(n, mean, np.einsum("...i,...i->...", dev, dev)))
+        start += n
+    return out
+
+
+@dataclass
+class BlockMoments:
+    """Count, mean and M2 of one block (minimum and maximum are kept per chunk)."""
+
+    count: int
+    mean: Arr
+    m2: Arr
+
+
+def sparse_sketch_of(
+    x: Arr,
+    vmin: Arr | None = None,
+    vmax: Arr | None = None,
+    bins: NDArray[np.int64] | None = None,
+) -> SparseSketch:
     """The sketch over the last axis of ``x``, built directly in sparse form.
 
-    ``vmin``/``vmax`` (per cell, e.g. from :class:`Moments`) may be given to skip
-    finding them again. Each cell's bins are counted relative to its lowest bin, so the
-    counting array has ``cells x (widest occupied range)`` entries instead of
-    ``cells x N_BINS`` (typically 5-20x fewer): same counts as
-    ``Sketch.of(x)``, less memory traffic.
+    Same counts as ``Sketch.of(x)``, with less work and memory traffic:
+
+    * each cell's bins are counted relative to its own lowest occupied bin, one
+      cell after another, so the counting array has as many entries as the
+      cells' occupied bin ranges together (typically 20-50x fewer than
+      ``cells x N_BINS``) and stays in cache;
+    * the raw bin of every value is one integer shift of its bits; only cells
+      holding values outside ``[MIN_POSITIVE, MAX_VALUE]`` (found from
+      ``vmin``/``vmax``) are clamped.
+
+    ``vmin``/``vmax`` (per cell) may be given to skip finding them again;
+    ``bins`` (int64, at least ``x.size`` entries) is a reusable work buffer.
     """
+    x = np.ascontiguousarray(x, dtype=np.float64)
     lead = x.shape[:-1]
     cells = int(np.prod(lead))
-    idx = sketch_bins(x).reshape(cells, -1)
-    if vmin is not None and vmax is not None:
-        # the bins of the known minimum and maximum bound every value's bin
-        # (binning is monotone), which saves two passes over the data
-        lo = sketch_bins(np.asarray(vmin, dtype=np.float64).reshape(cells))
-        width = int((sketch_bins(np.asarray(vmax, dtype=np.float64).reshape(cells)) - lo).max()) + 1
-    else:
-        lo = idx.min(axis=1)
-        width = int((idx.max(axis=1) - lo).max()) + 1
-    idx -= lo[:, None]
-    idx += (np.arange(cells, dtype=np.int64) * width)[:, None]
-    counts = np.bincount(idx.ravel(), minlength=cells * width)
+    n = x.shape[-1]
+    if vmin is None or vmax is None:
+        vmin, vmax = x.min(axis=-1), x.max(axis=-1)
+    raw_lo = np.ascontiguousarray(vmin, dtype=np.float64).reshape(cells).view(np.int64) >> _SHIFT
+    raw_hi = np.ascontiguousarray(vmax, dtype=np.float64).reshape(cells).view(np.int64) >> _SHIFT
+    lo = np.clip(raw_lo, _BASE, _TOP)
+    width = np.clip(raw_hi, _BASE, _TOP) - lo + 1
+    offset = np.cumsum(width) - width
+    out = None if bins is None else bins.reshape(-1)[: x.size].reshape(x.shape)
+    idx = np.right_shift(x.view(np.int64), _SHIFT, out=out).reshape(cells, n)
+    for row in np.flatnonzero((raw_lo < _BASE) | (raw_hi > _TOP)):
+        np.clip(idx[row], _BASE, _TOP, out=idx[row])
+    idx += (offset - lo)[:, None]
+    counts = np.bincount(idx.reshape(-1), minlength=int(width.sum()))
     nz = np.flatnonzero(counts)
-    cell, pos = np.divmod(nz, width)
-    index = cell * N_BINS + pos + lo[cell]
+    cell = np.searchsorted(offset, nz, side="right") - 1
+    index = cell * N_BINS + (nz - offset[cell] + lo[cell] - (_BASE - 1))
     return SparseSketch((*lead, N_BINS), index.astype(np.int64), counts[nz])
 
 

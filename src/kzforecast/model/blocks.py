@@ -47,9 +47,16 @@ def exchange_rate_step(
 
     Returns ``(dz, dr, jump)`` where ``jump = J_t D_t``.
     """
-    jump = np.maximum(jump_mean + jump_sd * e_j, 0.0) * (u_dev < p_dev)
-    dz = mu_z + s_z * e_z + jump
-    dr = b_r * dz + mu_r + s_r * e_r
+    jump = jump_sd * e_j
+    jump += jump_mean
+    # max(J, 0) * D as one mask (NumPy's maximum against a scalar is slow)
+    jump *= (u_dev < p_dev) & (jump > 0.0)
+    dz = s_z * e_z
+    dz += mu_z
+    dz += jump
+    dr = b_r * dz
+    dr += mu_r
+    dr += s_r * e_r
     return dz, dr, jump
 
 
@@ -73,15 +80,26 @@ def partial_adjustment_step(
     Keeps ``0 <= L_t <= L_max``; with ``s = 0`` it is exactly ``m_t``.
     """
     m = level + k * (ceiling - level)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(ceiling > 0, m / ceiling, 0.0)
-    ratio = np.minimum(np.maximum(ratio, 0.0), 1.0)
+    if np.ndim(ceiling) == 0 and float(ceiling) > 0.0:
+        ratio = m / float(ceiling)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(ceiling > 0, m / ceiling, 0.0)
+    np.clip(ratio, 0.0, 1.0, out=ratio)
     if np.ndim(s) == 0 and float(s) == 0.0:
         # no noise: the deterministic partial adjustment, exactly
         return np.asarray(ceiling * ratio, dtype=np.float64)
-    # expit(logit(r) + x) = r / (r + (1 - r) exp(-x)), exact at r = 0 and r = 1
-    w = np.exp(np.minimum(-(s * e), 700.0))
-    out = ceiling * ratio / (ratio + (1.0 - ratio) * w)
+    # expit(logit(r) + x) = r / (r + (1 - r) exp(-x)), exact at r = 0 and r = 1;
+    # the exponent is capped so that (1 - r) * w never becomes 0 * inf
+    w = s * e
+    np.negative(w, out=w)
+    if w.max() > 700.0:
+        np.minimum(w, 700.0, out=w)
+    np.exp(w, out=w)
+    w *= 1.0 - ratio
+    w += ratio
+    out = ceiling * ratio
+    out /= w
     return np.asarray(out, dtype=np.float64)
 
 
@@ -100,7 +118,11 @@ def ration_output(
     demand = domestic_demand + export_demand
     q = np.minimum(u_max * capacity, demand)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rho = np.where(demand > 0, q / demand, 1.0)
-    rho = np.minimum(rho, 1.0)
-    exports = np.minimum(export_demand * rho, q)
+        rho = q / demand
+    if not demand.all():
+        rho[demand <= 0] = 1.0
+    if rho.max() > 1.0:  # only by rounding: q <= demand
+        np.minimum(rho, 1.0, out=rho)
+    exports = export_demand * rho
+    np.minimum(exports, q, out=exports)
     return q, domestic_demand * rho, exports

@@ -97,6 +97,14 @@ SHOCK_SHAPES: dict[str, tuple[int, int]] = {
 """Shocks each model block draws per path and year (fixed, whatever the parameters)."""
 
 
+def _cap(log_level: Arr) -> Arr:
+    """Cap a log-level at LOG_CAP in place (a reduction first: the cap almost never binds,
+    and NumPy's minimum against a scalar is several times slower than a max)."""
+    if log_level.max() > LOG_CAP:
+        np.minimum(log_level, LOG_CAP, out=log_level)
+    return log_level
+
+
 @dataclass(frozen=True)
 class Shocks:
     """Standard shocks for a set of paths.
@@ -209,79 +217,101 @@ def run_paths(
     log_pe = np.full(n, math.log(init.processing_exports_usd_bn))
     log_pv = np.full(n, math.log(init.processing_investment_kzt_trn))
     trend = model == "trend"
-    if trend:
-        log_q = np.full(n, math.log(max(init.vehicle_output, 1e-300)))
-        growth = np.full(n, init.output_growth) + 0.0 * p["mu_q"]
+    log_q = np.full(n, math.log(max(init.vehicle_output, 1e-300)))
+    growth = np.full(n, init.output_growth) + 0.0 * p["mu_q"]
 
-    # keep the capacity limit at the start year of the run (existing capacity)
-    for t in range(n_years):
-        year = int(years[t])
-        dz, dr, jump = exchange_rate_step(
-            p["mu_z"], p["s_z"], p["p_dev"], p["jump_mean"], p["jump_sd"],
-            p["b_r"], p["mu_r"], p["s_r"],
-            e_fx[0, t], e_fx[1, t], e_fx[2, t], u_fx[0, t],
-        )  # fmt: skip
-        z += dz
-        r += dr
-        np.minimum(z, LOG_CAP, out=z)
-        np.minimum(r, LOG_CAP, out=r)
-        np.exp(z, out=o_usd[t])
-        np.exp(r, out=o_rub[t])
-        np.greater(jump, 0.0, out=o_dev[t])
+    existing = p["existing"]
+    any_plants = list(zip(plants.capacity, plants.first_year))
+    u_max = p["u_max"]
 
-        log_m = np.minimum(market_step(log_m, p["mu_M"], p["b_M"], p["s_M"], dz, e_m[t]), LOG_CAP)
-        sales = np.exp(log_m, out=o_m[t])
-        lg_s = lg_s + p["k_S"] + p["s_S"] * e_s[t]
-        share = special.expit(lg_s)
+    # exp(-lg_s) may overflow to inf (a domestic share of exactly 0): not an error
+    with np.errstate(over="ignore"):
+        for t in range(n_years):
+            year = int(years[t])
+            dz, dr, jump = exchange_rate_step(
+                p["mu_z"], p["s_z"], p["p_dev"], p["jump_mean"], p["jump_sd"],
+                p["b_r"], p["mu_r"], p["s_r"],
+                e_fx[0, t], e_fx[1, t], e_fx[2, t], u_fx[0, t],
+            )  # fmt: skip
+            z += dz
+            r += dr
+            _cap(z)
+            _cap(r)
+            np.exp(z, out=o_usd[t])
+            np.exp(r, out=o_rub[t])
+            np.greater(jump, 0.0, out=o_dev[t])
 
-        if year < export_start_year:
-            x_star = np.zeros(n)
-        else:
-            if not started:
-                with np.errstate(divide="ignore"):
-                    log_x = np.log(np.broadcast_to(p["x_start"], (n,)).astype(np.float64))
-                started = True
+            log_m = _cap(market_step(log_m, p["mu_M"], p["b_M"], p["s_M"], dz, e_m[t]))
+            sales = np.exp(log_m, out=o_m[t])
+            lg_s += p["k_S"]
+            lg_s += p["s_S"] * e_s[t]
+            # expit(lg_s) = 1 / (1 + exp(-lg_s)); exp overflows to inf for very
+            # negative lg_s, giving a share of exactly 0
+            share = np.negative(lg_s)
+            np.exp(share, out=share)
+            share += 1.0
+            np.divide(1.0, share, out=share)
+
+            x_star = o_xs[t]
+            if year < export_start_year:
+                x_star[:] = 0.0
             else:
-                log_x = np.minimum(log_x + p["mu_X"] + p["b_X"] * dr + p["s_X"] * e_x[t], LOG_CAP)
-            x_star = np.exp(log_x)
-        o_xs[t] = x_star
+                if not started:
+                    with np.errstate(divide="ignore"):
+                        log_x = np.log(np.broadcast_to(p["x_start"], (n,)).astype(np.float64))
+                    started = True
+                else:
+                    log_x += p["mu_X"]
+                    log_x += p["b_X"] * dr
+                    log_x += p["s_X"] * e_x[t]
+                    _cap(log_x)
+                np.exp(log_x, out=x_star)
 
-        cap = np.broadcast_to(p["existing"], (n,)).astype(np.float64)
-        for c_p, y_p in zip(plants.capacity, plants.first_year):
-            cap = cap + c_p * (year >= y_p)
-        o_k[t] = cap
+            cap = o_k[t]
+            cap[:] = existing
+            for c_p, y_p in any_plants:
+                cap += c_p * (year >= y_p)
 
-        dom_demand = share * sales
-        if trend:
-            growth = (
-                p["mu_q"] + p["phi"] * (growth - p["mu_q"]) + p["s_q"] * e_q[t] - p["b_q"] * jump
-            )
-            log_q = np.minimum(log_q + growth, LOG_CAP)
-            q = np.exp(log_q)
-            x = np.minimum(x_star, q)
-            d = q - x
-        else:
-            q, d, x = ration_output(cap, p["u_max"], dom_demand, x_star)
-        o_q[t] = q
-        o_d[t] = d
-        o_x[t] = x
-        o_s[t] = 0.0
-        np.divide(d, sales, out=o_s[t], where=sales > 0)
-        np.minimum(o_s[t], 1.0, out=o_s[t])
-        for i, dest in enumerate(dest_out):
-            np.multiply(x, destination_shares[i], out=dest[t])
+            dom_demand = share * sales
+            if trend:
+                growth = (
+                    p["mu_q"]
+                    + p["phi"] * (growth - p["mu_q"])
+                    + p["s_q"] * e_q[t]
+                    - p["b_q"] * jump
+                )
+                log_q += growth
+                _cap(log_q)
+                q = np.exp(log_q, out=o_q[t])
+                x = np.minimum(x_star, q, out=o_x[t])
+                d = np.subtract(q, x, out=o_d[t])
+            else:
+                o_q[t], o_d[t], o_x[t] = ration_output(cap, u_max, dom_demand, x_star)
+                d, x = o_d[t], o_x[t]
+            ds = o_s[t]
+            if sales.all():
+                np.divide(d, sales, out=ds)
+            else:
+                ds[:] = 0.0
+                np.divide(d, sales, out=ds, where=sales > 0)
+            if ds.max() > 1.0:
+                np.minimum(ds, 1.0, out=ds)
+            for i, dest in enumerate(dest_out):
+                np.multiply(x, destination_shares[i], out=dest[t])
 
-        level_l = partial_adjustment_step(level_l, p["k_L"], p["L_max"], p["s_L"], e_l[t])
-        o_l[t] = level_l
-        level_c = partial_adjustment_step(level_c, p["k_C"], p["C_max"], p["s_C"], e_c[t])
-        o_c[t] = level_c
+            level_l = partial_adjustment_step(level_l, p["k_L"], p["L_max"], p["s_L"], e_l[t])
+            o_l[t] = level_l
+            level_c = partial_adjustment_step(level_c, p["k_C"], p["C_max"], p["s_C"], e_c[t])
+            o_c[t] = level_c
 
-        log_pi = np.minimum(log_pi + p["g_P"] + p["s_P"] * e_p[0, t], LOG_CAP)
-        log_pe = np.minimum(log_pe + p["g_E"] + p["s_E"] * e_p[1, t], LOG_CAP)
-        log_pv = np.minimum(log_pv + p["g_I"] + p["s_I"] * e_p[2, t], LOG_CAP)
-        np.exp(log_pi, out=o_pi[t])
-        np.exp(log_pe, out=o_pe[t])
-        inv = np.exp(log_pv, out=o_pv[t])
-        np.multiply(inv, p["theta"], out=o_pvs[t])
-        np.subtract(inv, o_pvs[t], out=o_pvp[t])
+            for log_v, g, sd, k in ((log_pi, "g_P", "s_P", 0), (log_pe, "g_E", "s_E", 1),
+                                    (log_pv, "g_I", "s_I", 2)):  # fmt: skip
+                log_v += p[g]
+                log_v += p[sd] * e_p[k, t]
+                _cap(log_v)
+            np.exp(log_pi, out=o_pi[t])
+            np.exp(log_pe, out=o_pe[t])
+            inv = np.exp(log_pv, out=o_pv[t])
+            np.multiply(inv, p["theta"], out=o_pvs[t])
+            np.subtract(inv, o_pvs[t], out=o_pvp[t])
     return out
