@@ -44,15 +44,28 @@ from kzforecast import Scenario, simulate
 from kzforecast._seeding import GRID_BLOCK, block_generator, root_seed_sequence
 from kzforecast._simulate import (
     _U_EPS,
+    _Accumulator,
+    _ChunkResult,
     _concat_params,
     _concat_shocks,
+    _draw_chunk_shocks,
     _draw_parameters,
     _draw_shocks,
     _Plan,
     _short,
+    _Workspace,
     resolve_initial,
+    run_kernel,
 )
-from kzforecast._summary import ALPHA, N_BINS, Moments, Sketch, sketch_bins, sparse_sketch_of
+from kzforecast._summary import (
+    _BASE,
+    _SHIFT,
+    _TOP,
+    ALPHA,
+    N_BINS,
+    block_moments,
+    sparse_sketch_of,
+)
 from kzforecast.model import blocks as mb
 from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, PlantArrays, run_paths
 from kzforecast.scenario import DESTINATIONS
@@ -444,75 +457,50 @@ def _prepare_chunks(sc: Scenario, paths: int, seed: int) -> tuple[_Plan, list[ra
 def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
     """Replay simulate()'s chunk loop (_run_chunk + the merge) with a clock around each stage.
 
-    Same calls, same order, same memory behaviour as a real run; per stage the
-    minimum over ``repeat`` replays is kept.
+    Same calls, same order, same reused work buffers as a real run; per stage
+    the minimum over ``repeat`` replays is kept.
     """
     plan, chunks = _prepare_chunks(sc, paths, seed=1)
     years = sc.years
-    plants = sc.blocks.capacity.plants
-    dirichlet = sc.blocks.exports.destinations
+    dirichlet = sc.blocks.exports.ordered_destinations()
     keys = [
-        "parameter draws  (_draw_parameters)",
-        "shock draws      (_draw_shocks)",
-        "concat blocks    (_concat_shocks/_params)",
+        "parameter draws  (_draw_parameters, concat)",
+        "shock draws      (_draw_chunk_shocks)",
         "dest. shares     (Dirichlet.draw)",
-        "plants+short names (glue)",
-        "kernel           (run_paths)",
-        "summaries        (Moments per block, Sketch per chunk)",
-        "merge            (Moments.merge, sparse sketch add)",
+        "kernel           (run_kernel into a buffer)",
+        "moments per grid block (block_moments)",
+        "min and max per chunk",
+        "sketch per chunk (sparse_sketch_of)",
+        "merge            (Chan update, sparse add)",
     ]
     clock = time.perf_counter
 
     def replay() -> tuple[dict[str, float], float]:
         acc = dict.fromkeys(keys, 0.0)
-        summary = None
-        dense = None
+        ws = _Workspace()
+        merged = _Accumulator()
         t_all = clock()
         for c in chunks:
             sizes = [plan.block_len(b) for b in c]
+            n = sum(sizes)
+            shape = (len(VARIABLES), len(years), n)
             t0 = clock()
-            pparts = [_draw_parameters(sc, plan.root, b, n, "random") for b, n in zip(c, sizes)]
-            t1 = clock()
-            sparts = [_draw_shocks(plan.root, b, len(years), n, "random") for b, n in zip(c, sizes)]
-            t2 = clock()
-            shocks = _concat_shocks(sparts)
+            pparts = [_draw_parameters(sc, plan.root, b, m, "random") for b, m in zip(c, sizes)]
             params = _concat_params(pparts)
-            t3 = clock()
+            t1 = clock()
+            shocks = _draw_chunk_shocks(plan.root, c, sizes, len(years), "random", ws)
+            t2 = clock()
             shares = dirichlet.draw(shocks.destinations)
+            t3 = clock()
+            values = run_kernel(sc, params, shocks, plan.init, shares, out=ws.take("values", shape))
             t4 = clock()
-            short = {_short(k): v for k, v in params.items() if ".plants." not in k}
-            caps = [params[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(plants))]
-            first = [
-                pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
-                for i, pl in enumerate(plants)
-            ]
+            moments = block_moments(values, sizes, ws.take("deviations", (*shape[:2], GRID_BLOCK)))
             t5 = clock()
-            values = run_paths(
-                short,
-                shocks,
-                plan.init,
-                years,
-                as_of=sc.as_of,
-                model=sc.model,
-                export_start_year=sc.blocks.exports.start_year,
-                plants=PlantArrays(caps, first),
-                destination_shares=shares,
-            )
+            vmin, vmax = values.min(axis=-1), values.max(axis=-1)
             t6 = clock()
-            moments = []
-            start = 0
-            for n in sizes:
-                moments.append(Moments.of(values[:, :, start : start + n]))
-                start += n
-            sparse = sparse_sketch_of(
-                values,
-                np.minimum.reduce([m_.vmin for m_ in moments]),
-                np.maximum.reduce([m_.vmax for m_ in moments]),
-            )
+            sketch = sparse_sketch_of(values, vmin, vmax, bins=ws.take("bins", shape, np.int64))
             t7 = clock()
-            for m_ in moments:
-                summary = m_ if summary is None else summary.merge(m_)
-            dense = sparse.add_to(dense)
+            merged.add(_ChunkResult(moments, vmin, vmax, sketch, [], None))
             t8 = clock()
             for k, (ta, tb) in zip(
                 keys, zip((t0, t1, t2, t3, t4, t5, t6, t7), (t1, t2, t3, t4, t5, t6, t7, t8))
@@ -534,9 +522,9 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
         f"  simulate() end-to-end {fmt_s(total)}; replay {fmt_s(replay_total)}; "
         f"stages sum {fmt_s(measured)}"
     )
-    print(f"  {'stage':<44}{'time':>10}{'share':>8}{'ns/path-yr':>12}")
+    print(f"  {'stage':<48}{'time':>10}{'share':>8}{'ns/path-yr':>12}")
     for name, t in times.items():
-        print(f"  {name:<44}{fmt_s(t):>10}{t / measured:>8.1%}{t / py * 1e9:>12.1f}")
+        print(f"  {name:<48}{fmt_s(t):>10}{t / measured:>8.1%}{t / py * 1e9:>12.1f}")
     print()
     param_detail(sc, plan, measured)
     summary_detail(plan, sc, measured, repeat)
@@ -577,42 +565,51 @@ def param_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
     print()
 
 
-def _bincount_part(p: np.ndarray) -> None:
-    cells = p.shape[0] * p.shape[1]
-    idx = _BINS_CACHE.get(id(p))
-    if idx is None:
-        idx = sketch_bins(p).reshape(cells, -1)
-        _BINS_CACHE[id(p)] = idx
-    j = idx + (np.arange(cells, dtype=np.int64) * N_BINS)[:, None]
-    np.bincount(j.ravel(), minlength=cells * N_BINS)
-
-
-_BINS_CACHE: dict[int, np.ndarray] = {}
-
-
 def summary_detail(plan: _Plan, sc: Scenario, measured: float, repeat: int) -> None:
-    """Moments vs sketch, on the strided per-block views simulate() summarises."""
+    """The summary stages split further, on one full chunk of simulated values."""
     sim = simulate(sc, paths=BLOCK, seed=1, keep_paths=True)
     values = np.ascontiguousarray(sim.paths.transpose(0, 2, 1))  # (V, T, n) as run_paths
-    parts = [values[:, :, i * GRID_BLOCK : (i + 1) * GRID_BLOCK] for i in range(4)]
-    scale = plan.n_blocks / 4
+    sizes = [GRID_BLOCK] * (BLOCK // GRID_BLOCK)
+    scale = plan.n_paths / BLOCK
+    scratch = np.empty((*values.shape[:2], GRID_BLOCK))
+    bins = np.empty(values.shape, dtype=np.int64)
+    vmin, vmax = values.min(axis=-1), values.max(axis=-1)
+    cells = values.shape[0] * values.shape[1]
+    raw = np.right_shift(values.view(np.int64), _SHIFT).reshape(cells, -1)
+    lo = np.clip(raw.min(axis=1), _BASE, _TOP)
+    width = np.clip(raw.max(axis=1), _BASE, _TOP) - lo + 1
+    idx = np.clip(raw, _BASE, _TOP) + (np.cumsum(width) - width - lo)[:, None]
 
-    def each(fn: Callable[[np.ndarray], Any]) -> Callable[[], None]:
-        return lambda: [fn(p) for p in parts] and None
+    def sums() -> None:
+        for i in range(len(sizes)):
+            np.add.reduce(values[..., i * GRID_BLOCK : (i + 1) * GRID_BLOCK], axis=-1)
 
     rows = [
-        ("Moments.of (mean, dev copy, einsum, min, max)", each(Moments.of)),
-        ("Sketch.of (all)", each(Sketch.of)),
-        ("  sketch_bins (clamp, bit shift, offset, clip)", each(sketch_bins)),
-        ("  offsets + np.bincount into cells x N_BINS", each(_bincount_part)),
+        (
+            "block_moments (sum, deviations, einsum) x4 blocks",
+            lambda: block_moments(values, sizes, scratch),
+        ),
+        ("  of which the sums alone", sums),
+        ("min and max over the chunk", lambda: (values.min(axis=-1), values.max(axis=-1))),
+        ("sparse_sketch_of (all)", lambda: sparse_sketch_of(values, vmin, vmax, bins=bins)),
+        (
+            "  bit shift into the int64 buffer",
+            lambda: np.right_shift(values.view(np.int64), _SHIFT, out=bins),
+        ),
+        (
+            "  np.bincount over the compact cell ranges",
+            lambda: np.bincount(idx.ravel(), minlength=int(width.sum())),
+        ),
     ]
     print(
-        f"  summaries split (per grid block of {GRID_BLOCK} paths x {values.shape[0]} vars x "
-        f"{values.shape[1]} years, scaled to {plan.n_blocks} blocks; N_BINS={N_BINS}):"
+        f"  summaries split (one chunk of {BLOCK} paths x {values.shape[0]} vars x "
+        f"{values.shape[1]} years, scaled x{scale:.2f} to the run; the cells' bin ranges "
+        f"together span {int(width.sum()):,} bins, {int(width.sum()) / (cells * N_BINS):.1%} of "
+        f"cells x N_BINS):"
     )
     for name, fn in rows:
         t = best(fn, repeat) * scale
-        print(f"    {name:<50}{fmt_s(t):>10}{t / measured:>8.1%} of stages")
+        print(f"    {name:<56}{fmt_s(t):>10}{t / measured:>8.1%} of stages")
     print()
     kernel_detail(sc, plan, measured)
 
@@ -700,7 +697,12 @@ def kernel_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
 
     def dshare() -> None:
         for t in range(ny):
-            special.expit(lg + p["k_S"] + p["s_S"] * e["domestic_share"][0, t])
+            w = lg + p["k_S"]
+            w += p["s_S"] * e["domestic_share"][0, t]
+            np.negative(w, out=w)
+            np.exp(w, out=w)
+            w += 1.0
+            np.divide(1.0, w, out=w)
 
     def exports() -> None:
         for t in range(ny):
@@ -756,7 +758,7 @@ def kernel_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
     pieces = [
         ("exchange_rate_step", fx),
         ("market_step + exp", market),
-        ("domestic share (logit walk + expit)", dshare),
+        ("domestic share (logit walk + 1/(1+exp))", dshare),
         ("export demand (walk + exp)", exports),
         ("capacity (plants loop)", capacity_loop),
         ("ration_output", ration),

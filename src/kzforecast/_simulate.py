@@ -116,20 +116,51 @@ def _param_specs(scenario: Scenario) -> tuple[tuple[_ParamSpec, ...], Any]:
 def _draw_parameters(
     scenario: Scenario, root: np.random.SeedSequence, block: int, n: int, sampling: Sampling
 ) -> dict[str, Any]:
-    """Per-path parameter values by dotted path (floats for point masses)."""
+    """Per-path parameter values of one grid block by dotted path (floats for point masses)."""
+    return _draw_chunk_parameters(scenario, root, [block], [n], sampling)
+
+
+def _draw_chunk_parameters(
+    scenario: Scenario,
+    root: np.random.SeedSequence,
+    blocks: Sequence[int],
+    sizes: Sequence[int],
+    sampling: Sampling,
+) -> dict[str, Any]:
+    """Per-path parameter values of consecutive grid blocks, side by side.
+
+    Each parameter's normal scores come from its own stream in every block; the
+    copula and the quantile function then run once over the whole chunk. Both
+    are element-wise (the copula as explicit products in a fixed order, not a
+    BLAS matrix product), so the values are the same whatever the chunking.
+    """
     specs, factor = _param_specs(scenario)
     kind: Sampling = "antithetic" if sampling == "antithetic" else "random"
+    n = sum(sizes)
     z: dict[str, Arr] = {}
     for sp in specs:
         if sp.fixed_value is None:
-            gen = block_generator(root, block, STREAM["params"], sp.key)
-            z[sp.path] = _normals(gen, (), kind)[:n]
+            zz = np.empty(n)
+            start = 0
+            for b, m in zip(blocks, sizes):
+                gen = block_generator(root, b, STREAM["params"], sp.key)
+                if kind == "random" and m == GRID_BLOCK:
+                    gen.standard_normal(out=zz[start : start + m])
+                else:
+                    zz[start : start + m] = _normals(gen, (), kind)[:m]
+                start += m
+            z[sp.path] = zz
     corr = scenario.correlation
     if corr is not None:
-        stacked = np.stack([z[p] for p in corr.parameters])
-        mixed = factor @ stacked
-        for i, p in enumerate(corr.parameters):
-            z[p] = mixed[i]
+        names = list(corr.parameters)
+        mixed = []
+        for i in range(len(names)):
+            acc = factor[i, 0] * z[names[0]]
+            for j in range(1, len(names)):
+                acc += factor[i, j] * z[names[j]]
+            mixed.append(acc)
+        for name, v in zip(names, mixed):
+            z[name] = v
     out: dict[str, Any] = {}
     for sp in specs:
         out[sp.path] = (
@@ -420,11 +451,8 @@ def _run_chunk(
     sizes = [plan.block_len(b) for b in blocks]
     n = sum(sizes)
     ws = workspace if workspace is not None else _Workspace()
-    params_parts = [
-        _draw_parameters(sc, plan.root, b, m, plan.sampling) for b, m in zip(blocks, sizes)
-    ]
+    params = _draw_chunk_parameters(sc, plan.root, blocks, sizes, plan.sampling)
     shocks = _draw_chunk_shocks(plan.root, blocks, sizes, len(years), plan.sampling, ws)
-    params = _concat_params(params_parts)
     shares = sc.blocks.exports.ordered_destinations().draw(shocks.destinations)
     shape = (len(VARIABLES), len(years), n)
     out = np.empty(shape) if keep else ws.take("values", shape)
@@ -433,8 +461,10 @@ def _run_chunk(
     payloads: list[Any] = []
     if hook is not None:
         start = 0
-        for b, m, pp in zip(blocks, sizes, params_parts):
-            payloads.append(hook(b, values[:, :, start : start + m], pp))
+        for b, m in zip(blocks, sizes):
+            sl = slice(start, start + m)
+            pp = {k: v if isinstance(v, float) else v[sl] for k, v in params.items()}
+            payloads.append(hook(b, values[:, :, sl], pp))
             start += m
     vmin = values.min(axis=-1)
     vmax = values.max(axis=-1)

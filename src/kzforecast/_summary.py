@@ -205,18 +205,22 @@ def sparse_sketch_of(
         np.clip(idx[row], _BASE, _TOP, out=idx[row])
     idx += (offset - lo)[:, None]
     counts = np.bincount(idx.reshape(-1), minlength=int(width.sum()))
-    nz = np.flatnonzero(counts)
-    cell = np.searchsorted(offset, nz, side="right") - 1
-    index = cell * N_BINS + (nz - offset[cell] + lo[cell] - (_BASE - 1))
-    return SparseSketch((*lead, N_BINS), index.astype(np.int64), counts[nz])
+    first = np.arange(cells, dtype=np.int64) * N_BINS + lo - (_BASE - 1)
+    return SparseSketch((*lead, N_BINS), first, width, counts)
 
 
 @dataclass
 class SparseSketch:
-    """A :class:`Sketch` as (shape, flat indices of non-zero bins, their counts)."""
+    """A :class:`Sketch` as each cell's run of bins from its lowest to its highest occupied one.
+
+    ``counts`` holds the runs one after another: cell ``i`` has ``width[i]``
+    counts for the flat bins ``first[i], first[i] + 1, ...`` of the dense
+    ``shape``.
+    """
 
     shape: tuple[int, ...]
-    index: NDArray[np.int64]
+    first: NDArray[np.int64]
+    width: NDArray[np.int64]
     counts: NDArray[np.int64]
 
     def add_to(self, dense: NDArray[np.int64] | None) -> NDArray[np.int64]:
@@ -224,5 +228,8 @@ class SparseSketch:
         if dense is None:
             dense = np.zeros(self.shape, dtype=np.int64)
         flat = dense.reshape(-1)
-        flat[self.index] += self.counts
+        pos = 0
+        for a, w in zip(self.first.tolist(), self.width.tolist()):
+            flat[a : a + w] += self.counts[pos : pos + w]
+            pos += w
         return dense

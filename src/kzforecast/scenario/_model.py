@@ -391,7 +391,8 @@ class Correlation(_Block):
         return self
 
     def gaussian_factor(self) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """Lower-triangular factor of the copula's normal correlation matrix."""
+        """A square root ``F`` (``F @ F.T``) of the copula's normal correlation matrix: the
+        symmetric one, well defined for semi-definite matrices too."""
         m = np.asarray(self.matrix, dtype=float)
         pearson = 2.0 * np.sin(np.pi * m / 6.0)
         w, v = np.linalg.eigh(pearson)
