@@ -72,6 +72,19 @@ def reference_path(
         dr = par["b_r"] * dz + par["mu_r"] + par["s_r"] * e_r
         z = min(z + dz, CAP)
         r = min(r + dr, CAP)
+        if scenario.model == "trend":  # output alone, driven by the devaluation jump
+            g = (
+                par["mu_q"]
+                + par["phi"] * (g - par["mu_q"])
+                + par["s_q"] * normal["trend"][0][t][i]
+                - par["b_q"] * jump
+            )
+            lq = min(lq + g, CAP)
+            rec("vehicle_output", math.exp(lq))
+            rec("usd_kzt", math.exp(z))
+            rec("rub_kzt", math.exp(r))
+            rec("devaluation", 1.0 if jump > 0 else 0.0)
+            continue
         m = min(m + par["mu_M"] - par["b_M"] * dz + par["s_M"] * normal["market"][0][t][i], CAP)
         ls += par["k_S"] + par["s_S"] * normal["domestic_share"][0][t][i]
         sales, share = math.exp(m), _expit(ls)
@@ -88,22 +101,10 @@ def reference_path(
                 )
             xs = math.exp(lx)
         cap = par["existing"] + sum(c for c, y in plants if year >= y)
-        if scenario.model == "trend":
-            g = (
-                par["mu_q"]
-                + par["phi"] * (g - par["mu_q"])
-                + par["s_q"] * normal["trend"][0][t][i]
-                - par["b_q"] * jump
-            )
-            lq = min(lq + g, CAP)
-            q = math.exp(lq)
-            x = min(xs, q)
-            d = q - x
-        else:
-            demand = share * sales + xs
-            q = min(par["u_max"] * cap, demand)
-            rho = q / demand if demand > 0 else 1.0
-            d, x = share * sales * rho, min(xs * rho, q)
+        demand = share * sales + xs
+        q = min(par["u_max"] * cap, demand)
+        rho = q / demand if demand > 0 else 1.0
+        d, x = share * sales * rho, min(xs * rho, q)
         loc = _adjust(loc, par["k_L"], par["L_max"], par["s_L"], normal["local_content"][0][t][i])
         ckd = _adjust(ckd, par["k_C"], par["C_max"], par["s_C"], normal["ckd_share"][0][t][i])
         lpi = min(lpi + par["g_P"] + par["s_P"] * normal["processing"][0][t][i], CAP)

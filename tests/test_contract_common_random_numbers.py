@@ -56,3 +56,29 @@ def test_changing_one_block_leaves_other_blocks_draws_unchanged() -> None:
     b = simulate(other, paths=3000, seed=4, keep_paths=True)
     assert np.array_equal(a.values("new_vehicle_sales"), b.values("new_vehicle_sales"))
     assert np.array_equal(a.values("local_content_share"), b.values("local_content_share"))
+
+
+@settings(max_examples=10)
+@given(scenario=scenarios(model="trend"))
+def test_trend_output_ignores_the_blocks_it_does_not_use(scenario: Scenario) -> None:
+    """The trend model is for output alone: making the market, localization or plant
+    parameters uncertain draws nothing more and changes no path of its output."""
+    noisy = scenario.with_parameter(
+        "blocks.market.s_M", {"dist": "lognormal", "mu": -2.0, "sigma": 0.3}
+    ).with_parameter("blocks.local_content.k_L", {"dist": "beta", "a": 2.0, "b": 5.0})
+    a = simulate(scenario, paths=1000, seed=5, keep_paths=True)
+    b = simulate(noisy, paths=1000, seed=5, keep_paths=True)
+    assert a.variables == b.variables == ("vehicle_output", "usd_kzt", "rub_kzt", "devaluation")
+    assert a.paths is not None
+    assert b.paths is not None
+    np.testing.assert_array_equal(a.paths, b.paths)
+
+
+def test_structural_model_ignores_the_trend_block() -> None:
+    sc = Scenario.builtin("baseline")
+    noisy = sc.with_parameter("blocks.trend.mu_q", {"dist": "normal", "mean": 0.05, "sd": 0.02})
+    a = simulate(sc, paths=1000, seed=5, keep_paths=True)
+    b = simulate(noisy, paths=1000, seed=5, keep_paths=True)
+    assert a.paths is not None
+    assert b.paths is not None
+    np.testing.assert_array_equal(a.paths, b.paths)

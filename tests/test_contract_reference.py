@@ -25,7 +25,8 @@ def _compare(scenario: Scenario, seed: int) -> None:
     shocks = _draw_shocks(root, 0, len(scenario.years), N_PATHS, "random")
     init, _ = resolve_initial(scenario)
     shares = scenario.blocks.exports.ordered_destinations().draw(shocks.destinations)
-    plants = scenario.blocks.capacity.plants
+    # the trend model draws no plant parameters (it is for output alone)
+    plants = scenario.blocks.capacity.plants if scenario.model == "structural" else ()
     for i in range(N_CHECK):
         par = {
             k.rsplit(".", 1)[-1]: float(v if isinstance(v, float) else v[i])

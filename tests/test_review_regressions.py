@@ -39,9 +39,15 @@ def test_destination_shares_do_not_depend_on_the_order_of_alpha_keys() -> None:
     np.testing.assert_allclose(share, 0.332 / (0.332 + 1 + 2 + 3 + 5.32))
 
 
+def _structural() -> Scenario:
+    """The trend test scenario run by the structural model (capacity never binds)."""
+    data = trend_scenario().to_dict()
+    data["model"] = "structural"
+    return Scenario.from_dict(data)
+
+
 def test_growth_from_a_zero_base_is_never_met() -> None:
-    sc = trend_scenario().model_copy(update={"name": "no exports"})
-    sc = sc.with_parameter("blocks.exports.x_start", 0.0)
+    sc = _structural().with_parameter("blocks.exports.x_start", 0.0)
     data = sc.to_dict()
     data["blocks"]["exports"]["start_year"] = 2030
     data["initial"]["export_demand"] = 0.0
@@ -58,8 +64,12 @@ def test_destination_target_reaching_into_missing_history_is_not_evaluated() -> 
     history.index.name = "year"
     t = make_target(metric="export_units", threshold=1.0, unit="vehicles", transform="cumulative",
                     window_start=2024, due_year=2027, destinations=("russia",))  # fmt: skip
-    res = check(simulate(trend_scenario(), paths=4096, seed=1, targets=[t], history=history))
+    res = check(simulate(_structural(), paths=4096, seed=1, targets=[t], history=history))
     assert res["status"].iloc[0].startswith("no history: exports_to_russia 2024")
+    # the trend model does not simulate exports at all, which it says first
+    res = check(simulate(trend_scenario(), paths=4096, seed=1, targets=[t], history=history))
+    assert res["status"].iloc[0].startswith("not modelled: this scenario's model simulates only")
+    assert "exports_to_russia" in res["status"].iloc[0]
 
 
 def test_export_share_to_named_destinations_uses_only_those_exports() -> None:

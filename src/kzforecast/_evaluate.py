@@ -79,8 +79,18 @@ def _destination_series(destinations: Sequence[str]) -> list[str]:
     return out
 
 
-def metric_status(t: Any, as_of: int, horizon: int, history: pd.DataFrame) -> str | None:
-    """Why a target reading cannot be evaluated on this simulation, or None if it can."""
+def metric_status(
+    t: Any,
+    as_of: int,
+    horizon: int,
+    history: pd.DataFrame,
+    variables: Sequence[str] | None = None,
+) -> str | None:
+    """Why a target reading cannot be evaluated on this simulation, or None if it can.
+
+    ``variables`` are the simulated ones (default: every variable of the
+    structural model); a target needing another is "not modelled".
+    """
     if t.metric not in _SIMULATED:
         return f"not modelled: the model does not produce {t.metric!r}"
     unknown = [d for d in t.destinations if d not in _DESTINATION_SERIES]
@@ -95,6 +105,13 @@ def metric_status(t: Any, as_of: int, horizon: int, history: pd.DataFrame) -> st
         return f"beyond horizon: due {t.due_year}, simulation ends {horizon}"
     if t.due_year <= as_of:
         return f"in history: due {t.due_year}, simulation starts {as_of + 1} (see ex-post verdict)"
+    if variables is not None:
+        absent = [s for s in _series_needed(t) if s not in variables]
+        if absent:
+            return (
+                f"not modelled: this scenario's model simulates only {', '.join(variables)}, "
+                f"not {', '.join(absent)} (the trend model is for output alone)"
+            )
     years = _years_needed(t, as_of)
     past = [y for y in years if y <= as_of]
     for series in _series_needed(t):

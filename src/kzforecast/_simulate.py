@@ -42,7 +42,16 @@ from kzforecast._summary import (
     sparse_sketch_of,
 )
 from kzforecast.errors import ScenarioError
-from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, Initial, PlantArrays, Shocks, run_paths
+from kzforecast.model.kernel import (
+    SHOCK_SHAPES,
+    Initial,
+    PlantArrays,
+    Shocks,
+    model_streams,
+    model_uses_block,
+    model_variables,
+    run_paths,
+)
 from kzforecast.results import Simulation
 from kzforecast.scenario import DESTINATIONS, Scenario
 
@@ -101,7 +110,12 @@ def _param_specs(scenario: Scenario) -> tuple[tuple[_ParamSpec, ...], Any]:
     if hit is not None and hit[0]() is scenario:
         return hit[1], hit[2]
     specs = []
+    correlated = set(scenario.correlation.parameters) if scenario.correlation else set()
     for path, dist in scenario.parameters().items():
+        # a model draws only the parameters its equations use (and those of the copula,
+        # which mixes them); every parameter has its own stream, so this changes no draw
+        if not model_uses_block(scenario.model, path.split(".")[1]) and path not in correlated:
+            continue
         fixed = None
         if dist.is_fixed:
             fixed = float(dist.value) if dist.dist == "fixed" else float(dist.quantile(0.5))
@@ -170,14 +184,23 @@ def _draw_chunk_parameters(
 
 
 def _draw_shocks(
-    root: np.random.SeedSequence, block: int, n_years: int, n: int, sampling: Sampling
+    root: np.random.SeedSequence,
+    block: int,
+    n_years: int,
+    n: int,
+    sampling: Sampling,
+    model: str | None = None,
 ) -> Shocks:
+    """One grid block's shocks: the streams of ``model`` (every stream when None)."""
     normal: dict[str, Arr] = {}
     uniform: dict[str, Arr] = {}
-    for stream, (nn, nu) in SHOCK_SHAPES.items():
+    streams = SHOCK_SHAPES if model is None else model_streams(model)
+    for stream, (nn, nu) in streams.items():
         gen = block_generator(root, block, STREAM[stream])
         normal[stream] = _normals(gen, (nn, n_years), sampling)[..., :n]
         uniform[stream] = _uniforms(gen, (nu, n_years), sampling)[..., :n]
+    if model == "trend":
+        return Shocks(normal, uniform, np.empty((0, n)))
     gen = block_generator(root, block, STREAM["destinations"])
     dest = _normals(gen, (len(DESTINATIONS),), "random" if sampling == "random" else "antithetic")
     dest = dest[..., :n]
@@ -191,6 +214,7 @@ def _draw_chunk_shocks(
     n_years: int,
     sampling: Sampling,
     ws: _Workspace | None = None,
+    model: str = "structural",
 ) -> Shocks:
     """The shocks of consecutive grid blocks, side by side along the path axis.
 
@@ -202,14 +226,16 @@ def _draw_chunk_shocks(
     n = sum(sizes)
     if ws is None:
         ws = _Workspace()
-    normal = {k: ws.take(f"normal.{k}", (nn, n_years, n)) for k, (nn, _) in SHOCK_SHAPES.items()}
-    uniform = {k: ws.take(f"uniform.{k}", (nu, n_years, n)) for k, (_, nu) in SHOCK_SHAPES.items()}
-    dest = ws.take("destinations", (len(DESTINATIONS), n))
+    streams = model_streams(model)
+    n_dest = 0 if model == "trend" else len(DESTINATIONS)
+    normal = {k: ws.take(f"normal.{k}", (nn, n_years, n)) for k, (nn, _) in streams.items()}
+    uniform = {k: ws.take(f"uniform.{k}", (nu, n_years, n)) for k, (_, nu) in streams.items()}
+    dest = ws.take("destinations", (n_dest, n))
     start = 0
     for b, m in zip(blocks, sizes):
         sl = slice(start, start + m)
         if sampling == "random":
-            for stream, (nn, nu) in SHOCK_SHAPES.items():
+            for stream, (nn, nu) in streams.items():
                 gen = block_generator(root, b, STREAM[stream])
                 tmp = ws.take("block.normal", (nn, n_years, GRID_BLOCK))
                 gen.standard_normal(out=tmp)
@@ -218,13 +244,14 @@ def _draw_chunk_shocks(
                     tmp = ws.take("block.uniform", (nu, n_years, GRID_BLOCK))
                     gen.random(out=tmp)
                     uniform[stream][..., sl] = tmp[..., :m]
-            gen = block_generator(root, b, STREAM["destinations"])
-            tmp = ws.take("block.destinations", (len(DESTINATIONS), GRID_BLOCK))
-            gen.standard_normal(out=tmp)
-            dest[:, sl] = tmp[:, :m]
+            if n_dest:
+                gen = block_generator(root, b, STREAM["destinations"])
+                tmp = ws.take("block.destinations", (n_dest, GRID_BLOCK))
+                gen.standard_normal(out=tmp)
+                dest[:, sl] = tmp[:, :m]
         else:
-            part = _draw_shocks(root, b, n_years, m, sampling)
-            for stream in SHOCK_SHAPES:
+            part = _draw_shocks(root, b, n_years, m, sampling, model)
+            for stream in streams:
                 normal[stream][..., sl] = part.normal[stream]
                 uniform[stream][..., sl] = part.uniform[stream]
             dest[:, sl] = part.destinations
@@ -407,6 +434,10 @@ def run_kernel(
     names and build the plants' capacities and first operating years
     (``planned_start + ceil(delay)``)."""
     short = {_short(k): v for k, v in params.items() if ".plants." not in k}
+    if scenario.model == "trend":
+        return run_paths(
+            short, shocks, init, scenario.years, as_of=scenario.as_of, model="trend", out=out
+        )
     plants = scenario.blocks.capacity.plants
     caps = [params[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(plants))]
     first = [
@@ -452,9 +483,13 @@ def _run_chunk(
     n = sum(sizes)
     ws = workspace if workspace is not None else _Workspace()
     params = _draw_chunk_parameters(sc, plan.root, blocks, sizes, plan.sampling)
-    shocks = _draw_chunk_shocks(plan.root, blocks, sizes, len(years), plan.sampling, ws)
-    shares = sc.blocks.exports.ordered_destinations().draw(shocks.destinations)
-    shape = (len(VARIABLES), len(years), n)
+    shocks = _draw_chunk_shocks(plan.root, blocks, sizes, len(years), plan.sampling, ws, sc.model)
+    shares = (
+        shocks.destinations
+        if sc.model == "trend"
+        else sc.blocks.exports.ordered_destinations().draw(shocks.destinations)
+    )
+    shape = (len(model_variables(sc.model)), len(years), n)
     out = np.empty(shape) if keep else ws.take("values", shape)
     values = run_kernel(sc, params, shocks, plan.init, shares, out=out)
     moments = block_moments(values, sizes, ws.take("deviations", (*shape[:2], GRID_BLOCK)))
@@ -601,7 +636,8 @@ def simulate(
             ) from None
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
-    if keep_paths and paths * len(VARIABLES) * len(scenario.years) * 8 > 8 * 2**30:
+    variables = model_variables(scenario.model)
+    if keep_paths and paths * len(variables) * len(scenario.years) * 8 > 8 * 2**30:
         raise ValueError(
             "keep_paths=True would need more than 8 GiB; use keep_paths=False (summaries only) "
             "or fewer paths"
@@ -635,7 +671,7 @@ def simulate(
         history = _with_initial_state(history, scenario.as_of, init)
 
         for t in targets:
-            why = metric_status(t, scenario.as_of, scenario.horizon, history)
+            why = metric_status(t, scenario.as_of, scenario.horizon, history, variables)
             target_status[(t.id, t.reading)] = why
             if why is None:
                 target_list.append(t)
@@ -644,7 +680,7 @@ def simulate(
             years_ = scenario.years
 
             def _hook(b: int, part: Arr, pp: dict[str, Any]) -> Any:
-                return evaluate_block(target_list, part, VARIABLES, years_, hist, scenario.as_of)
+                return evaluate_block(target_list, part, variables, years_, hist, scenario.as_of)
 
     plan = _Plan(scenario, root, init, int(paths), sampling, _first_block)
     per_chunk = block_size // GRID_BLOCK
@@ -727,7 +763,7 @@ def simulate(
         history=raw_history,
         scenario=scenario,
         years=scenario.years,
-        variables=VARIABLES,
+        variables=variables,
         n_paths=plan.n_paths,
         moments=acc.moments,
         sketch=Sketch(acc.sketch_counts),

@@ -167,17 +167,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from kzforecast import simulate
-    from kzforecast.model.kernel import VARIABLES
+    from kzforecast.model.kernel import model_variables
 
-    names = args.variables or ["vehicle_output", "export_units", "local_content_share", "ckd_share"]
-    unknown = [v for v in names if v not in VARIABLES]
+    scenario = _load_scenario(args.scenario)
+    simulated = model_variables(scenario.model)
+    default = ["vehicle_output", "export_units", "local_content_share", "ckd_share"]
+    names = args.variables or [v for v in default if v in simulated]
+    unknown = [v for v in names if v not in simulated]
     if unknown:
         raise KzForecastError(
-            f"unknown variable {', '.join(unknown)}",
+            f"unknown variable {', '.join(unknown)} (a {scenario.model} scenario simulates "
+            f"{len(simulated)} variables)",
             source="--variables",
-            allowed=", ".join(VARIABLES),
+            allowed=", ".join(simulated),
         )
-    scenario = _load_scenario(args.scenario)
     sim = simulate(scenario, paths=args.paths, seed=args.seed, progress=None)
     table = sim.summary().loc[names][["mean", "p10", "p50", "p90"]]
     _print_table(table)

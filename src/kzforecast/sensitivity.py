@@ -89,6 +89,14 @@ class _Statistic:
     label: str
 
     def check_against(self, scenario: Scenario) -> None:
+        from kzforecast.model.kernel import model_variables
+
+        simulated = model_variables(scenario.model)
+        if self.variable not in simulated:
+            raise ValueError(
+                f"statistic {self.label!r}: a {scenario.model} scenario does not simulate "
+                f"{self.variable!r}; it simulates {', '.join(simulated)}"
+            )
         if self.year not in {int(y) for y in scenario.years}:
             raise ValueError(
                 f"statistic {self.label!r}: year {self.year} is not simulated; the scenario "
@@ -786,7 +794,9 @@ def _model_output(
     scenario: Scenario, target_or_statistic: Any, history: Any
 ) -> tuple[str, Callable[[Arr], Arr], Any]:
     """(label, per-path output of kernel values (V, T, m) -> (m,), history used)."""
-    from kzforecast.model.kernel import VARIABLES
+    from kzforecast.model.kernel import model_variables
+
+    variables = model_variables(scenario.model)
 
     years = scenario.years
     first = int(years[0])
@@ -816,7 +826,7 @@ def _model_output(
                 hist = load_history()
             else:
                 hist = pd.DataFrame()
-        why = metric_status(t, scenario.as_of, scenario.horizon, hist)
+        why = metric_status(t, scenario.as_of, scenario.horizon, hist, variables)
         if why is not None:
             raise TargetError(
                 f"cannot be evaluated on this scenario: {why}",
@@ -828,7 +838,7 @@ def _model_output(
 
         def out(values: Arr) -> Arr:
             m = values.shape[-1]
-            get = make_getter(values, VARIABLES, years, hist)
+            get = make_getter(values, variables, years, hist)
             _, met, _ = target_values(t, get, m, scenario.as_of, sim_years)
             return met.astype(np.float64)
 
@@ -844,7 +854,7 @@ def _model_output(
                 "paths_per_point), a Target, or tornado() for quantiles and sd"
             )
         stat.check_against(scenario)
-        i, t_idx = VARIABLES.index(stat.variable), stat.year - first
+        i, t_idx = variables.index(stat.variable), stat.year - first
 
         def out_stat(values: Arr) -> Arr:
             return np.asarray(values[i, t_idx], dtype=np.float64)
@@ -1018,7 +1028,7 @@ def model_sobol_indices(
                     for gi, _, all_b in variants
                 ]
                 p_all[path] = np.concatenate(parts)
-            else:
+            elif path in wa.params:  # drawn by this model (the trend model skips most blocks)
                 vals = [w.params[path] for _, w, _ in variants]
                 if isinstance(vals[0], float):
                     p_all[path] = vals[0]

@@ -25,7 +25,16 @@ from kzforecast.model.blocks import (
 
 Arr = NDArray[np.float64]
 
-__all__ = ["SHOCK_SHAPES", "VARIABLES", "Shocks", "run_paths"]
+__all__ = [
+    "SHOCK_SHAPES",
+    "TREND_VARIABLES",
+    "VARIABLES",
+    "Shocks",
+    "model_streams",
+    "model_uses_block",
+    "model_variables",
+    "run_paths",
+]
 
 VARIABLES: tuple[str, ...] = (
     "vehicle_output",
@@ -96,6 +105,27 @@ SHOCK_SHAPES: dict[str, tuple[int, int]] = {
 }
 """Shocks each model block draws per path and year (fixed, whatever the parameters)."""
 
+TREND_VARIABLES: tuple[str, ...] = ("vehicle_output", "usd_kzt", "rub_kzt", "devaluation")
+"""What a ``model = "trend"`` scenario simulates: output alone, and the exchange-rate block whose
+devaluation jumps enter it (DESIGN.md section 3: the trend model is for output alone)."""
+
+_TREND_BLOCKS = ("exchange_rate", "trend")
+
+
+def model_variables(model: str) -> tuple[str, ...]:
+    """The variables a model simulates, in the order of the kernel's first axis."""
+    return TREND_VARIABLES if model == "trend" else VARIABLES
+
+
+def model_uses_block(model: str, block: str) -> bool:
+    """Whether a model's equations use a scenario block (and so draw its parameters)."""
+    return block in _TREND_BLOCKS if model == "trend" else block != "trend"
+
+
+def model_streams(model: str) -> dict[str, tuple[int, int]]:
+    """The shock streams a model draws (each model draws only what its equations use)."""
+    return {k: v for k, v in SHOCK_SHAPES.items() if model_uses_block(model, k)}
+
 
 def _cap(log_level: Arr) -> Arr:
     """Cap a log-level at LOG_CAP in place (a reduction first: the cap almost never binds,
@@ -111,7 +141,9 @@ class Shocks:
 
     ``normal[stream]`` has shape ``(n_series, n_years, n_paths)`` of N(0, 1)
     draws, ``uniform[stream]`` the same layout of U(0, 1) draws, and
-    ``destinations`` shape ``(5, n_paths)`` of N(0, 1) draws for the Dirichlet.
+    ``destinations`` shape ``(5, n_paths)`` of N(0, 1) draws for the Dirichlet
+    (``(0, n_paths)`` for the trend model, which has no exports). Only the
+    streams of :func:`model_streams` need to be present.
     """
 
     normal: dict[str, Arr]
@@ -153,12 +185,17 @@ def run_paths(
     *,
     as_of: int,
     model: str,
-    export_start_year: int,
-    plants: PlantArrays,
-    destination_shares: Arr,
+    export_start_year: int | None = None,
+    plants: PlantArrays | None = None,
+    destination_shares: Arr | None = None,
     out: Arr | None = None,
 ) -> Arr:
-    """Run every block over all years for ``n`` paths.
+    """Run the model's blocks over all years for ``n`` paths.
+
+    ``model="structural"`` runs every block and writes :data:`VARIABLES`;
+    ``model="trend"`` runs the exchange-rate block and the trend equation of
+    output and writes :data:`TREND_VARIABLES` (it needs neither plants,
+    destination shares nor the export start year).
 
     Parameters
     ----------
@@ -173,16 +210,22 @@ def run_paths(
         Simulated years ``as_of + 1 .. horizon``.
     destination_shares : ndarray, shape (5, n)
         Export destination shares per path (columns sum to 1).
-    out : ndarray, shape (len(VARIABLES), n_years, n), optional
+    out : ndarray, shape (len(model_variables(model)), n_years, n), optional
         Buffer to write into.
 
     Returns
     -------
-    ndarray, shape (len(VARIABLES), n_years, n)
-        ``(variable, year, path)``, variables in :data:`VARIABLES` order.
+    ndarray, shape (len(model_variables(model)), n_years, n)
+        ``(variable, year, path)``, variables in :func:`model_variables` order.
     """
     n_years = len(years)
-    n = shocks.destinations.shape[1]
+    n = shocks.normal["exchange_rate"].shape[-1]
+    if model == "trend":
+        return _run_trend(p, shocks, init, n_years, n, out)
+    if plants is None or destination_shares is None or export_start_year is None:
+        raise ValueError(
+            "the structural model needs plants, destination_shares and export_start_year"
+        )
     if out is None:
         out = np.empty((len(VARIABLES), n_years, n), dtype=np.float64)
     (
@@ -200,7 +243,6 @@ def run_paths(
     e_l = nz["local_content"][0]
     e_c = nz["ckd_share"][0]
     e_p = nz["processing"]
-    e_q = nz["trend"][0]
 
     z = np.full(n, math.log(init.usd_kzt))
     r = np.full(n, math.log(init.rub_kzt))
@@ -216,9 +258,6 @@ def run_paths(
     log_pi = np.full(n, math.log(init.processing_output_index))
     log_pe = np.full(n, math.log(init.processing_exports_usd_bn))
     log_pv = np.full(n, math.log(init.processing_investment_kzt_trn))
-    trend = model == "trend"
-    log_q = np.full(n, math.log(max(init.vehicle_output, 1e-300)))
-    growth = np.full(n, init.output_growth) + 0.0 * p["mu_q"]
 
     existing = p["existing"]
     any_plants = list(zip(plants.capacity, plants.first_year))
@@ -273,21 +312,8 @@ def run_paths(
                 cap += c_p * (year >= y_p)
 
             dom_demand = share * sales
-            if trend:
-                growth = (
-                    p["mu_q"]
-                    + p["phi"] * (growth - p["mu_q"])
-                    + p["s_q"] * e_q[t]
-                    - p["b_q"] * jump
-                )
-                log_q += growth
-                _cap(log_q)
-                q = np.exp(log_q, out=o_q[t])
-                x = np.minimum(x_star, q, out=o_x[t])
-                d = np.subtract(q, x, out=o_d[t])
-            else:
-                o_q[t], o_d[t], o_x[t] = ration_output(cap, u_max, dom_demand, x_star)
-                d, x = o_d[t], o_x[t]
+            o_q[t], o_d[t], o_x[t] = ration_output(cap, u_max, dom_demand, x_star)
+            d, x = o_d[t], o_x[t]
             ds = o_s[t]
             if sales.all():
                 np.divide(d, sales, out=ds)
@@ -314,4 +340,48 @@ def run_paths(
             inv = np.exp(log_pv, out=o_pv[t])
             np.multiply(inv, p["theta"], out=o_pvs[t])
             np.subtract(inv, o_pvs[t], out=o_pvp[t])
+    return out
+
+
+def _run_trend(
+    p: dict[str, Any], shocks: Shocks, init: Initial, n_years: int, n: int, out: Arr | None
+) -> Arr:
+    """The trend model: log output an ARIMA(1,1,0) with drift less the devaluation jump.
+
+    Writes :data:`TREND_VARIABLES` (output and the exchange-rate block that drives
+    its jumps); nothing else is simulated.
+    """
+    if out is None:
+        out = np.empty((len(TREND_VARIABLES), n_years, n), dtype=np.float64)
+    o_q, o_usd, o_rub, o_dev = out
+    e_fx = shocks.normal["exchange_rate"]
+    u_fx = shocks.uniform["exchange_rate"]
+    e_q = shocks.normal["trend"][0]
+    z = np.full(n, math.log(init.usd_kzt))
+    r = np.full(n, math.log(init.rub_kzt))
+    log_q = np.full(n, math.log(max(init.vehicle_output, 1e-300)))
+    growth = np.full(n, init.output_growth)
+    mu_q, phi, s_q, b_q = p["mu_q"], p["phi"], p["s_q"], p["b_q"]
+    for t in range(n_years):
+        dz, dr, jump = exchange_rate_step(
+            p["mu_z"], p["s_z"], p["p_dev"], p["jump_mean"], p["jump_sd"],
+            p["b_r"], p["mu_r"], p["s_r"],
+            e_fx[0, t], e_fx[1, t], e_fx[2, t], u_fx[0, t],
+        )  # fmt: skip
+        z += dz
+        r += dr
+        _cap(z)
+        _cap(r)
+        np.exp(z, out=o_usd[t])
+        np.exp(r, out=o_rub[t])
+        np.greater(jump, 0.0, out=o_dev[t])
+        # g_t = mu_q + phi (g_{t-1} - mu_q) + s_q e_t - b_q J_t D_t
+        growth -= mu_q
+        growth *= phi
+        growth += mu_q
+        growth += s_q * e_q[t]
+        growth -= b_q * jump
+        log_q += growth
+        _cap(log_q)
+        np.exp(log_q, out=o_q[t])
     return out

@@ -48,7 +48,7 @@ def build_report(
     files: dict[str, bytes] = {}
     files["targets.csv"] = table.to_csv(index=False).encode("utf-8")
     charts: list[tuple[str, bytes]] = []
-    for var in _FANS:
+    for var in (v for v in _FANS if v in simulation.variables):  # a trend run has output only
         png = figure_png(fan_chart(simulation, var, targets=simulation.targets, history=history))
         files[f"fan_{var}.png"] = png
         charts.append((var, png))

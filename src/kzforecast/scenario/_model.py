@@ -473,9 +473,11 @@ class Scenario(BaseModel):
     horizon : int
         Last simulated year (``> as_of``, at most 100 years ahead).
     model : {"structural", "trend"}
-        ``structural`` runs every block of DESIGN.md section 3; ``trend`` replaces
-        the output equation by the ARIMA(1,1,0)-with-drift trend model (the other
-        blocks still run).
+        ``structural`` runs every block of DESIGN.md section 3 except ``trend``;
+        ``trend`` is for output alone: the ARIMA(1,1,0)-with-drift trend of log
+        output with the exchange-rate block's devaluation jump, and nothing else
+        (its simulation has ``vehicle_output``, ``usd_kzt``, ``rub_kzt`` and
+        ``devaluation``; the other blocks are kept but not used).
     blocks : Blocks
         One sub-model per block; see each block's docstring for its equation.
     initial : InitialState
