@@ -51,6 +51,7 @@ from kzforecast._simulate import (
     _draw_chunk_shocks,
     _draw_parameters,
     _draw_shocks,
+    _param_specs,
     _Plan,
     _short,
     _Workspace,
@@ -67,7 +68,14 @@ from kzforecast._summary import (
     sparse_sketch_of,
 )
 from kzforecast.model import blocks as mb
-from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES, PlantArrays, run_paths
+from kzforecast.model.kernel import (
+    VARIABLES,
+    PlantArrays,
+    model_streams,
+    model_uses_block,
+    model_variables,
+    run_paths,
+)
 from kzforecast.scenario import DESTINATIONS
 
 AS_OF = 2025
@@ -232,12 +240,19 @@ def _cpu_name() -> str:
     return "cpu ?"
 
 
+def uncertain_drawn(sc: Scenario) -> int:
+    """How many uncertain parameters simulate() draws for this scenario's model."""
+    return sum(1 for spec in _param_specs(sc)[0] if spec.fixed_value is None)
+
+
 def variate_counts(sc: Scenario) -> tuple[int, int]:
-    """(normals, uniforms) per path that one simulation draws."""
+    """(normals, uniforms) per path that one simulation of this scenario's model draws."""
     n_years = len(sc.years)
-    normals = sum(nn for nn, _ in SHOCK_SHAPES.values()) * n_years
-    normals += len(sc.uncertain_parameters()) + len(DESTINATIONS)  # destination scores
-    uniforms = sum(nu for _, nu in SHOCK_SHAPES.values()) * n_years
+    streams = model_streams(sc.model)
+    normals = sum(nn for nn, _ in streams.values()) * n_years + uncertain_drawn(sc)
+    if sc.model == "structural":
+        normals += len(DESTINATIONS)  # the Dirichlet's normal scores
+    uniforms = sum(nu for _, nu in streams.values()) * n_years
     return normals, uniforms
 
 
@@ -285,15 +300,20 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
     pair through the copula factor), the Dirichlet destination shares, the
     per-year shocks, run the years (the equations of tests/reference.py) and
     update the per-(variable, year) running mean/M2/min/max and the log-bin
-    quantile sketch. Same work as simulate(keep_paths=False), in plain Python.
+    quantile sketch. Same work as simulate(keep_paths=False), in plain Python; for
+    the trend model only what it simulates (the exchange-rate block and the trend).
     """
     r = random.Random(seed)
-    params = sc.parameters()
-    short_of = {k: _short(k) for k in params if ".plants." not in k}
-    samplers = {k: _python_sampler(d) for k, d in params.items()}
     corr = sc.correlation
     factor = corr.gaussian_factor().tolist() if corr is not None else []
     corr_names = list(corr.parameters) if corr is not None else []
+    params = {  # the parameters this model draws, as simulate() does
+        k: d
+        for k, d in sc.parameters().items()
+        if model_uses_block(sc.model, k.split(".")[1]) or k in corr_names
+    }
+    short_of = {k: _short(k) for k in params if ".plants." not in k}
+    samplers = {k: _python_sampler(d) for k, d in params.items()}
     nd = statistics.NormalDist()
     plants = sc.blocks.capacity.plants
     alpha = list(sc.blocks.exports.destinations.alpha.values())
@@ -301,7 +321,7 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
     years = [int(y) for y in sc.years]
     start = sc.blocks.exports.start_year
     trend_model = sc.model == "trend"
-    n_cells = len(VARIABLES) * len(years)
+    n_cells = len(model_variables(sc.model)) * len(years)
     mean = [0.0] * n_cells
     m2 = [0.0] * n_cells
     vmin = [math.inf] * n_cells
@@ -324,6 +344,20 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
             return ceiling * ratio
         return ceiling * expit(log(ratio / (1.0 - ratio)) + s * e)
 
+    def summarise(row: list[float], count: int) -> None:
+        # cells are (year, variable) here; order does not matter for the cost
+        for c, v in enumerate(row):
+            delta = v - mean[c]
+            mean[c] += delta / count
+            m2[c] += delta * (v - mean[c])
+            if v < vmin[c]:
+                vmin[c] = v
+            if v > vmax[c]:
+                vmax[c] = v
+            b = math.ceil(log(max(v, 1e-9)) * inv_lg)
+            sk = sketch[c]
+            sk[b] = sk.get(b, 0) + 1
+
     for count in range(1, n_paths + 1):
         # parameters
         val = {k: f(r) for k, f in samplers.items()}
@@ -339,6 +373,24 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
                 else:  # any other marginal through its inverse CDF
                     val[name] = float(d.ppf(np.array([nd.cdf(zi)]))[0])
         p = {short_of[k]: v for k, v in val.items() if k in short_of}
+        if trend_model:  # output alone: the exchange-rate block and the trend equation
+            z_, r_ = log(init.usd_kzt), log(init.rub_kzt)
+            lq, gq = log(max(init.vehicle_output, 1e-300)), init.output_growth
+            row = []
+            for _year in years:
+                dev = r.random() < p["p_dev"]
+                e_j = gauss(0.0, 1.0)
+                jump = max(p["jump_mean"] + p["jump_sd"] * e_j, 0.0) if dev else 0.0
+                dz = p["mu_z"] + p["s_z"] * gauss(0.0, 1.0) + jump
+                dr = p["b_r"] * dz + p["mu_r"] + p["s_r"] * gauss(0.0, 1.0)
+                z_ += dz
+                r_ += dr
+                gq = p["mu_q"] + p["phi"] * (gq - p["mu_q"]) + p["s_q"] * gauss(0.0, 1.0)
+                gq -= p["b_q"] * jump
+                lq += gq
+                row += [exp(lq), exp(z_), exp(r_), 1.0 if jump > 0 else 0.0]
+            summarise(row, count)
+            continue
         caps = [
             (
                 val[f"blocks.capacity.plants.{i}.capacity"],
@@ -360,9 +412,8 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
         lpi = log(init.processing_output_index)
         lpe = log(init.processing_exports_usd_bn)
         lpv = log(init.processing_investment_kzt_trn)
-        lq, gq = log(max(init.vehicle_output, 1e-300)), init.output_growth
         cell = 0
-        row: list[float] = [0.0] * n_cells
+        row = [0.0] * n_cells
         for year in years:
             dev = r.random() < p["p_dev"]
             e_j = gauss(0.0, 1.0)
@@ -385,18 +436,10 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
                     lx += p["mu_X"] + p["b_X"] * dr + p["s_X"] * e_x
                 xs = exp(lx)
             cap = p["existing"] + sum(c for c, y in caps if year >= y)
-            e_q = gauss(0.0, 1.0)
-            if trend_model:
-                gq = p["mu_q"] + p["phi"] * (gq - p["mu_q"]) + p["s_q"] * e_q - p["b_q"] * jump
-                lq += gq
-                q = exp(lq)
-                x = min(xs, q)
-                d = q - x
-            else:
-                demand = share * sales + xs
-                q = min(p["u_max"] * cap, demand)
-                rho = min(q / demand if demand > 0 else 1.0, 1.0)
-                d, x = share * sales * rho, min(xs * rho, q)
+            demand = share * sales + xs
+            q = min(p["u_max"] * cap, demand)
+            rho = min(q / demand if demand > 0 else 1.0, 1.0)
+            d, x = share * sales * rho, min(xs * rho, q)
             loc = adjust(loc, p["k_L"], p["L_max"], p["s_L"], gauss(0.0, 1.0))
             ckd = adjust(ckd, p["k_C"], p["C_max"], p["s_C"], gauss(0.0, 1.0))
             lpi += p["g_P"] + p["s_P"] * gauss(0.0, 1.0)
@@ -430,18 +473,7 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
             for v in out:
                 row[cell] = v
                 cell += 1
-        # summaries: cells are (year, variable) here; order does not matter for the cost
-        for c, v in enumerate(row):
-            delta = v - mean[c]
-            mean[c] += delta / count
-            m2[c] += delta * (v - mean[c])
-            if v < vmin[c]:
-                vmin[c] = v
-            if v > vmax[c]:
-                vmax[c] = v
-            b = math.ceil(log(max(v, 1e-9)) * inv_lg)
-            sk = sketch[c]
-            sk[b] = sk.get(b, 0) + 1
+        summarise(row, count)
     return {"mean": mean, "m2": m2, "min": vmin, "max": vmax, "sketch": sketch}
 
 
@@ -790,13 +822,18 @@ def main() -> None:
     scenarios = {m: bench_scenario(m) for m in ("structural", "trend")}
     sc0 = scenarios["structural"]
     n_years = len(sc0.years)
-    normals, uniforms = variate_counts(sc0)
+    counts = {m: variate_counts(sc) for m, sc in scenarios.items()}
     print(
         f"Scenario: {n_years}-year horizon ({AS_OF + 1}-{HORIZON}), "
-        f"{len(sc0.uncertain_parameters())} uncertain parameters (1 normal each), "
-        f"{len(VARIABLES)} variables; per path {normals} normals + {uniforms} uniforms "
-        f"= {normals + uniforms} variates"
+        f"{len(sc0.uncertain_parameters())} uncertain parameters in the file (1 normal each)"
     )
+    for m, sc in scenarios.items():
+        nn, nu = counts[m]
+        print(
+            f"  {m:<10} simulates {len(model_variables(m))} variables and draws "
+            f"{uncertain_drawn(sc)} uncertain parameters; per path {nn} normals + {nu} uniforms "
+            f"= {nn + nu} variates"
+        )
     print(
         f"Timing: minimum of timeit.repeat (repeats {repeats}), keep_paths=False, threads=1, "
         f"block_size={BLOCK}"
@@ -816,8 +853,8 @@ def main() -> None:
     rows = []
     sim_time: dict[tuple[str, int], float] = {}
     for paths in sizes:
-        t_rng = best(lambda paths=paths: raw_rng(paths, normals, uniforms), repeats[paths])
         for m, sc in scenarios.items():
+            t_rng = best(lambda paths=paths, m=m: raw_rng(paths, *counts[m]), repeats[paths])
             t = best(lambda sc=sc, paths=paths: simulate(sc, paths=paths, seed=1), repeats[paths])
             sim_time[(m, paths)] = t
             rows.append(

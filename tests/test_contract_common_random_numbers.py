@@ -82,3 +82,17 @@ def test_structural_model_ignores_the_trend_block() -> None:
     assert a.paths is not None
     assert b.paths is not None
     np.testing.assert_array_equal(a.paths, b.paths)
+
+
+def test_trend_output_ignores_a_copula_over_parameters_it_does_not_use() -> None:
+    data = Scenario.builtin("baseline").to_dict()  # its copula: market.mu_M and market.b_M
+    data["model"] = "trend"
+    with_copula = Scenario.from_dict(data)
+    assert with_copula.correlation is not None
+    data["correlation"] = None
+    without = Scenario.from_dict(data)
+    a = simulate(with_copula, paths=5000, seed=9, keep_paths=True)
+    b = simulate(without, paths=5000, seed=9, keep_paths=True)
+    assert a.paths is not None
+    assert b.paths is not None
+    np.testing.assert_array_equal(a.paths, b.paths)

@@ -110,17 +110,25 @@ def _param_specs(scenario: Scenario) -> tuple[tuple[_ParamSpec, ...], Any]:
     if hit is not None and hit[0]() is scenario:
         return hit[1], hit[2]
     specs = []
+
+    def used(path: str) -> bool:
+        return model_uses_block(scenario.model, path.split(".")[1])
+
     correlated = set(scenario.correlation.parameters) if scenario.correlation else set()
+    if not any(used(p) for p in correlated):
+        correlated = set()  # the copula only mixes parameters this model does not use
     for path, dist in scenario.parameters().items():
-        # a model draws only the parameters its equations use (and those of the copula,
-        # which mixes them); every parameter has its own stream, so this changes no draw
-        if not model_uses_block(scenario.model, path.split(".")[1]) and path not in correlated:
+        # a model draws only the parameters its equations use (and all those of a copula
+        # that mixes one of them); every parameter has its own stream, so this changes
+        # no other draw
+        if not used(path) and path not in correlated:
             continue
         fixed = None
         if dist.is_fixed:
             fixed = float(dist.value) if dist.dist == "fixed" else float(dist.quantile(0.5))
         specs.append(_ParamSpec(path, dist, scenario.stream_key(path), fixed))
-    factor = None if scenario.correlation is None else scenario.correlation.gaussian_factor()
+    corr = scenario.correlation
+    factor = corr.gaussian_factor() if corr is not None and correlated else None
     if len(_SPEC_CACHE) > 64:
         _SPEC_CACHE.clear()
     _SPEC_CACHE[id(scenario)] = (weakref.ref(scenario), tuple(specs), factor)
@@ -165,7 +173,7 @@ def _draw_chunk_parameters(
                 start += m
             z[sp.path] = zz
     corr = scenario.correlation
-    if corr is not None:
+    if factor is not None and corr is not None:
         names = list(corr.parameters)
         mixed = []
         for i in range(len(names)):
