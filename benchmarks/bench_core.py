@@ -9,7 +9,7 @@ skips 1e6) over a 10-year horizon it prints
   ``timeit.repeat``) and path-years per second;
 * ``x RNG``: that time divided by the raw cost of drawing the same number of
   random variates with NumPy (``default_rng().standard_normal`` / ``.random``,
-  float64, in blocks of 16384 paths, the default ``block_size``);
+  float64, in blocks of 8192 paths, the default ``block_size``);
 * ``x faster than Python``: the time of a plain-Python per-path scalar loop of
   the same model (timed on 2,000 paths, scaled linearly) divided by that time;
 
@@ -80,7 +80,7 @@ from kzforecast.scenario import DESTINATIONS
 
 AS_OF = 2025
 HORIZON = AS_OF + 10
-BLOCK = 4 * GRID_BLOCK  # simulate()'s default block_size (16384 paths)
+BLOCK = 2 * GRID_BLOCK  # simulate()'s default block_size (8192 paths)
 PY_PATHS = 2_000
 
 INITIAL = {

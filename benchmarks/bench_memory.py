@@ -83,7 +83,9 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from bench_core import BLOCK, header
 
-    from kzforecast.model.kernel import SHOCK_SHAPES, VARIABLES
+    from kzforecast._seeding import GRID_BLOCK
+    from kzforecast._summary import N_BINS
+    from kzforecast.model.kernel import model_streams, model_variables
 
     header("kzforecast bench_memory")
     print(
@@ -92,11 +94,15 @@ def main() -> None:
         f"address space capped at {cap_gib:.1f} GiB per child"
     )
     n_years = 10
-    values = len(VARIABLES) * n_years * BLOCK * 8
-    shocks = sum(a + b for a, b in SHOCK_SHAPES.values()) * n_years * BLOCK * 8
+    n_var = len(model_variables(args.model))
+    values = n_var * n_years * BLOCK * 8
+    shocks = sum(a + b for a, b in model_streams(args.model).values()) * n_years * BLOCK * 8
+    scratch = n_var * n_years * GRID_BLOCK * 8
+    sketch = n_var * n_years * N_BINS * 8
     print(
-        f"one chunk's main arrays: values {values / 2**20:.1f} MiB, shocks "
-        f"{shocks / 2**20:.1f} MiB (x2 while the grid blocks are concatenated)"
+        f"one chunk's reused buffers: values {values / 2**20:.1f} MiB (their sketch bins "
+        f"overwrite them), shocks {shocks / 2**20:.1f} MiB, deviations scratch "
+        f"{scratch / 2**20:.1f} MiB; the merged sketch {sketch / 2**20:.1f} MiB"
     )
     print()
     print(

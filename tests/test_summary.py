@@ -72,3 +72,11 @@ def test_block_moments_reject_sizes_that_do_not_cover_the_paths() -> None:
 
     with pytest.raises(ValueError, match="do not add up"):
         block_moments(np.zeros((2, 10)), [4, 4])
+
+
+def test_sparse_sketch_may_overwrite_the_values_with_their_bins() -> None:
+    x = np.random.default_rng(11).lognormal(2, 2, (2, 3, 500))
+    x[0, 1, :50] = 0.0
+    dense = Sketch.of(x).counts
+    got = sparse_sketch_of(x, x.min(axis=-1), x.max(axis=-1), bins=x.view(np.int64))
+    assert np.array_equal(got.add_to(None), dense)

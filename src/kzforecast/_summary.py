@@ -187,7 +187,9 @@ def sparse_sketch_of(
       ``vmin``/``vmax``) are clamped.
 
     ``vmin``/``vmax`` (per cell) may be given to skip finding them again;
-    ``bins`` (int64, at least ``x.size`` entries) is a reusable work buffer.
+    ``bins`` (int64, at least ``x.size`` entries) is a reusable work buffer; it may be
+    ``x.view(np.int64)`` itself when ``x`` is not needed afterwards (``x`` is then
+    overwritten by its bins).
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     lead = x.shape[:-1]
