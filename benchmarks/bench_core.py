@@ -9,7 +9,7 @@ skips 1e6) over a 10-year horizon it prints
   ``timeit.repeat``) and path-years per second;
 * ``x RNG``: that time divided by the raw cost of drawing the same number of
   random variates with NumPy (``default_rng().standard_normal`` / ``.random``,
-  float64, in blocks of 8192 paths, the default ``block_size``);
+  float64, in blocks of the model's default ``block_size``);
 * ``x faster than Python``: the time of a plain-Python per-path scalar loop of
   the same model (timed on 2,000 paths, scaled linearly) divided by that time;
 
@@ -44,10 +44,12 @@ from kzforecast import Scenario, simulate
 from kzforecast._seeding import GRID_BLOCK, block_generator, root_seed_sequence
 from kzforecast._simulate import (
     _U_EPS,
+    DEFAULT_BLOCK_SIZE,
     _Accumulator,
     _ChunkResult,
     _concat_params,
     _concat_shocks,
+    _draw_chunk_parameters,
     _draw_chunk_shocks,
     _draw_parameters,
     _draw_shocks,
@@ -80,7 +82,7 @@ from kzforecast.scenario import DESTINATIONS
 
 AS_OF = 2025
 HORIZON = AS_OF + 10
-BLOCK = 2 * GRID_BLOCK  # simulate()'s default block_size (8192 paths)
+BLOCK = DEFAULT_BLOCK_SIZE["structural"]  # simulate()'s default for the structural model
 PY_PATHS = 2_000
 
 INITIAL = {
@@ -256,11 +258,11 @@ def variate_counts(sc: Scenario) -> tuple[int, int]:
     return normals, uniforms
 
 
-def raw_rng(paths: int, normals: int, uniforms: int) -> None:
-    """Draw the same variates with plain NumPy, in blocks of BLOCK paths."""
+def raw_rng(paths: int, normals: int, uniforms: int, block: int = BLOCK) -> None:
+    """Draw the same variates with plain NumPy, in blocks of ``block`` paths."""
     rng = np.random.default_rng()
-    for start in range(0, paths, BLOCK):
-        n = min(BLOCK, paths - start)
+    for start in range(0, paths, block):
+        n = min(block, paths - start)
         rng.standard_normal(normals * n)
         rng.random(uniforms * n)
 
@@ -496,7 +498,7 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
     years = sc.years
     dirichlet = sc.blocks.exports.ordered_destinations()
     keys = [
-        "parameter draws  (_draw_parameters, concat)",
+        "parameter draws  (_draw_chunk_parameters)",
         "shock draws      (_draw_chunk_shocks)",
         "dest. shares     (Dirichlet.draw)",
         "kernel           (run_kernel into a buffer)",
@@ -517,8 +519,7 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
             n = sum(sizes)
             shape = (len(VARIABLES), len(years), n)
             t0 = clock()
-            pparts = [_draw_parameters(sc, plan.root, b, m, "random") for b, m in zip(c, sizes)]
-            params = _concat_params(pparts)
+            params = _draw_chunk_parameters(sc, plan.root, c, sizes, "random")
             t1 = clock()
             shocks = _draw_chunk_shocks(plan.root, c, sizes, len(years), "random", ws)
             t2 = clock()
@@ -530,7 +531,7 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
             t5 = clock()
             vmin, vmax = values.min(axis=-1), values.max(axis=-1)
             t6 = clock()
-            sketch = sparse_sketch_of(values, vmin, vmax, bins=ws.take("bins", shape, np.int64))
+            sketch = sparse_sketch_of(values, vmin, vmax, bins=values.view(np.int64))
             t7 = clock()
             merged.add(_ChunkResult(moments, vmin, vmax, sketch, [], None))
             t8 = clock()
@@ -564,10 +565,11 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
 
 
 def param_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
-    """Where _draw_parameters goes: generator set-up + normals + ndtr, and ppf per family."""
+    """Where the parameter draws go: generator set-up + normals + ndtr, and ppf per family
+    (per grid block of 4096 paths, scaled to the run)."""
     n_blocks = plan.n_blocks
     z = np.random.default_rng(1).standard_normal(GRID_BLOCK)
-    unc = sc.uncertain_parameters()
+    unc = {sp.path: sp.dist for sp in _param_specs(sc)[0] if sp.fixed_value is None}
     per_family: dict[str, list[float]] = {}
     for d in unc.values():
         t = best(lambda d=d: d.ppf_from_normal(z), repeat=5, number=5) * n_blocks
@@ -614,16 +616,19 @@ def summary_detail(plan: _Plan, sc: Scenario, measured: float, repeat: int) -> N
 
     def sums() -> None:
         for i in range(len(sizes)):
-            np.add.reduce(values[..., i * GRID_BLOCK : (i + 1) * GRID_BLOCK], axis=-1)
+            np.einsum("...i->...", values[..., i * GRID_BLOCK : (i + 1) * GRID_BLOCK])
 
     rows = [
         (
-            "block_moments (sum, deviations, einsum) x4 blocks",
+            "block_moments (sum, deviations, sum of squares)",
             lambda: block_moments(values, sizes, scratch),
         ),
         ("  of which the sums alone", sums),
         ("min and max over the chunk", lambda: (values.min(axis=-1), values.max(axis=-1))),
-        ("sparse_sketch_of (all)", lambda: sparse_sketch_of(values, vmin, vmax, bins=bins)),
+        (
+            "sparse_sketch_of (all; bins in a separate buffer here)",
+            lambda: sparse_sketch_of(values, vmin, vmax, bins=bins),
+        ),
         (
             "  bit shift into the int64 buffer",
             lambda: np.right_shift(values.view(np.int64), _SHIFT, out=bins),
@@ -836,7 +841,7 @@ def main() -> None:
         )
     print(
         f"Timing: minimum of timeit.repeat (repeats {repeats}), keep_paths=False, threads=1, "
-        f"block_size={BLOCK}"
+        f"default block_size ({DEFAULT_BLOCK_SIZE})"
     )
     print()
 
@@ -854,7 +859,10 @@ def main() -> None:
     sim_time: dict[tuple[str, int], float] = {}
     for paths in sizes:
         for m, sc in scenarios.items():
-            t_rng = best(lambda paths=paths, m=m: raw_rng(paths, *counts[m]), repeats[paths])
+            t_rng = best(
+                lambda paths=paths, m=m: raw_rng(paths, *counts[m], DEFAULT_BLOCK_SIZE[m]),
+                repeats[paths],
+            )
             t = best(lambda sc=sc, paths=paths: simulate(sc, paths=paths, seed=1), repeats[paths])
             sim_time[(m, paths)] = t
             rows.append(

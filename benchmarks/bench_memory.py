@@ -81,22 +81,24 @@ def main() -> None:
     cap = int(cap_gib * 2**30)
 
     sys.path.insert(0, str(HERE))
-    from bench_core import BLOCK, header
+    from bench_core import header
 
     from kzforecast._seeding import GRID_BLOCK
+    from kzforecast._simulate import DEFAULT_BLOCK_SIZE
     from kzforecast._summary import N_BINS
     from kzforecast.model.kernel import model_streams, model_variables
 
+    block = DEFAULT_BLOCK_SIZE[args.model]
     header("kzforecast bench_memory")
     print(
-        f"model {args.model}, keep_paths=False, threads=1, block_size={BLOCK}; "
+        f"model {args.model}, keep_paths=False, threads=1, block_size={block} (the default); "
         "one fresh subprocess per size; ru_maxrss is in KiB on Linux; "
         f"address space capped at {cap_gib:.1f} GiB per child"
     )
     n_years = 10
     n_var = len(model_variables(args.model))
-    values = n_var * n_years * BLOCK * 8
-    shocks = sum(a + b for a, b in model_streams(args.model).values()) * n_years * BLOCK * 8
+    values = n_var * n_years * block * 8
+    shocks = sum(a + b for a, b in model_streams(args.model).values()) * n_years * block * 8
     scratch = n_var * n_years * GRID_BLOCK * 8
     sketch = n_var * n_years * N_BINS * 8
     print(

@@ -61,6 +61,10 @@ Arr = NDArray[np.float64]
 Sampling = Literal["random", "antithetic", "sobol"]
 _U_EPS = 1e-12
 
+DEFAULT_BLOCK_SIZE = {"structural": 2 * GRID_BLOCK, "trend": 8 * GRID_BLOCK}
+"""``simulate``'s default chunk per model: similar memory (the trend model has 4 variables
+instead of 22), and measured fastest or within 4% of it on a 2-core machine."""
+
 BlockHook = Callable[[int, Arr, dict[str, Any]], Any]
 """Called per grid block with (block index, values (V, T, n), parameters); returns a payload."""
 
@@ -545,7 +549,7 @@ def simulate(
     paths: int = 10_000,
     seed: SeedLike = None,
     keep_paths: bool = False,
-    block_size: int = 2 * GRID_BLOCK,
+    block_size: int | None = None,
     sampling: Sampling = "random",
     threads: int = 1,
     progress: bool | None = None,
@@ -570,11 +574,12 @@ def simulate(
     keep_paths : bool, default False
         Keep the full ``variable x path x year`` array (memory grows with
         ``paths``); otherwise only block-merged summaries are kept.
-    block_size : int, default 8192
+    block_size : int, optional
         Paths processed together in memory: a multiple of the fixed random grid
-        of 4096 paths. It changes memory use and speed, never the results
-        (at the default, about 50 MiB for a 10-year structural run; 16384 is
-        1-4% faster and needs about 75 MiB).
+        of 4096 paths. It changes memory use and speed, never the results.
+        Default: 8192 for the structural model (about 50 MiB of work buffers
+        over 10 years) and 32768 for the trend model, which has 4 variables
+        instead of 22 (about 30 MiB).
     sampling : {"random", "antithetic", "sobol"}
         ``antithetic`` pairs every path with its mirror (shocks ``-e``, uniforms
         ``1 - u``, parameter normals ``-z``): it reduces the variance of means of
@@ -625,6 +630,8 @@ def simulate(
         raise ValueError(f"paths must be an integer >= 1, got {paths!r}")
     if paths > 2_000_000_000:
         raise ValueError(f"paths must be at most 2e9, got {paths}")
+    if block_size is None:
+        block_size = DEFAULT_BLOCK_SIZE[scenario.model]
     if (
         isinstance(block_size, bool)
         or not isinstance(block_size, int | np.integer)
