@@ -219,3 +219,32 @@ def test_a_met_verdict_within_rounding_of_a_derived_value_is_flagged_fragile() -
     assert "fragile" in detail
     obs.loc[1, "value"] = 1.30
     assert "fragile" not in verdicts(t, obs)["detail"].iloc[0]
+
+
+def test_model_sobol_indices_give_destinations_their_own_shares_in_any_key_order() -> None:
+    from kzforecast.sensitivity import model_sobol_indices
+
+    runs = [
+        model_sobol_indices(
+            _with_alpha(order),
+            "exports_to_russia:2030",
+            n=64,
+            seed=1,
+            parameters=["blocks.exports.mu_X"],
+            bootstrap=0,
+        )
+        for order in (list(DESTINATIONS), list(reversed(DESTINATIONS)))
+    ]
+    assert runs[0].attrs["mean"] == runs[1].attrs["mean"]
+    assert runs[0].attrs["variance"] == runs[1].attrs["variance"]
+
+
+def test_noisy_adjustment_from_zero_stays_at_zero_not_nan() -> None:
+    """ratio 0 with s*e beyond ~745: exp(-s e) underflows, and 0/0 must give 0."""
+    data = Scenario.builtin("baseline").to_dict()
+    data["initial"]["local_content_share"] = 0.0
+    data["blocks"]["local_content"]["k_L"] = 0.0
+    data["blocks"]["local_content"]["s_L"] = 300.0
+    sim = simulate(Scenario.from_dict(data), paths=4096, seed=1, keep_paths=True)
+    np.testing.assert_array_equal(sim.values("local_content_share"), 0.0)
+    assert np.isfinite(sim.summary().to_numpy()).all()

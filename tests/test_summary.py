@@ -80,3 +80,19 @@ def test_sparse_sketch_may_overwrite_the_values_with_their_bins() -> None:
     dense = Sketch.of(x).counts
     got = sparse_sketch_of(x, x.min(axis=-1), x.max(axis=-1), bins=x.view(np.int64))
     assert np.array_equal(got.add_to(None), dense)
+
+
+def test_sparse_sketch_counts_nan_in_the_top_bin_like_the_dense_sketch() -> None:
+    x = np.random.default_rng(13).lognormal(2, 1, (2, 50))
+    x[0, :3] = np.nan
+    dense = Sketch.of(x).counts
+    for vmin, vmax in ((None, None), (x.min(axis=-1), x.max(axis=-1))):
+        assert np.array_equal(sparse_sketch_of(x, vmin, vmax).add_to(None), dense)
+    assert dense[0, -1] == 3
+
+
+def test_moments_of_integer_and_boolean_values() -> None:
+    for x in (np.array([[1, 3], [6, 8]]), np.array([[True, False], [True, True]])):
+        m = Moments.of(x)
+        np.testing.assert_allclose(m.mean, x.mean(axis=-1))
+        np.testing.assert_allclose(m.m2, x.var(axis=-1) * 2)

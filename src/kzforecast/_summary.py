@@ -142,6 +142,7 @@ def block_moments(x: Arr, sizes: Sequence[int], scratch: Arr | None = None) -> l
     ``scratch`` (at least ``x.shape[:-1] + (max(sizes),)``, float64) holds the
     deviations; it is allocated when None.
     """
+    x = np.asarray(x, dtype=np.float64)
     if sum(sizes) != x.shape[-1]:
         raise ValueError(f"block sizes {list(sizes)} do not add up to {x.shape[-1]} paths")
     out: list[BlockMoments] = []
@@ -197,8 +198,14 @@ def sparse_sketch_of(
     n = x.shape[-1]
     if vmin is None or vmax is None:
         vmin, vmax = x.min(axis=-1), x.max(axis=-1)
-    raw_lo = np.ascontiguousarray(vmin, dtype=np.float64).reshape(cells).view(np.int64) >> _SHIFT
-    raw_hi = np.ascontiguousarray(vmax, dtype=np.float64).reshape(cells).view(np.int64) >> _SHIFT
+    fmin = np.ascontiguousarray(vmin, dtype=np.float64).reshape(cells)
+    fmax = np.ascontiguousarray(vmax, dtype=np.float64).reshape(cells)
+    raw_lo = fmin.view(np.int64) >> _SHIFT
+    raw_hi = fmax.view(np.int64) >> _SHIFT
+    nan = np.isnan(fmin) | np.isnan(fmax)
+    if nan.any():  # a cell holding NaN: its whole range, clamped (NaN counts as MAX_VALUE)
+        raw_lo[nan] = _BASE - 1
+        raw_hi[nan] = _TOP + 1
     lo = np.clip(raw_lo, _BASE, _TOP)
     width = np.clip(raw_hi, _BASE, _TOP) - lo + 1
     offset = np.cumsum(width) - width

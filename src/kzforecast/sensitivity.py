@@ -785,7 +785,7 @@ def _draw_noise(
         {k: v[..., lo:hi] for k, v in shocks.uniform.items()},
         shocks.destinations[..., lo:hi],
     )
-    shares = scenario.blocks.exports.destinations.draw(cut.destinations)
+    shares = scenario.blocks.exports.ordered_destinations().draw(cut.destinations)
     cut_params = {k: (v if isinstance(v, float) else v[lo:hi]) for k, v in params.items()}
     return _Noise(cut, shares, cut_params)
 

@@ -23,9 +23,9 @@ WORKER_ENVIRON: dict[str, str] = {
 """Environment for worker processes of the clusters kzforecast starts.
 
 Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` by default, which switches off
-glibc's dynamic mmap threshold: every path-length temporary array (128 KiB at
-16,384 paths) is then mapped and unmapped from the OS, and a chunk runs about
-1.8x slower than in-process (measured). These values keep such arrays on the
+glibc's dynamic mmap threshold: path-length temporary arrays (128 KiB at
+16,384 paths) are then mapped and unmapped from the OS, and a chunk of 16,384
+paths ran about 1.8x slower than in-process (measured). These values keep such arrays on the
 heap. For your own cluster, set the same through the dask config key
 ``distributed.nanny.pre-spawn-environ`` (see docs/scaling.md)."""
 

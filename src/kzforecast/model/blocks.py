@@ -99,7 +99,8 @@ def partial_adjustment_step(
     w *= 1.0 - ratio
     w += ratio
     out = ceiling * ratio
-    out /= w
+    # exp(-x) underflows to 0 for x > ~745: then r = 0 gives 0 / 0, whose value is 0
+    np.divide(out, w, out=out, where=w > 0.0)
     return np.asarray(out, dtype=np.float64)
 
 

@@ -192,7 +192,7 @@ def run_paths(
 ) -> Arr:
     """Run the model's blocks over all years for ``n`` paths.
 
-    ``model="structural"`` runs every block and writes :data:`VARIABLES`;
+    ``model="structural"`` runs every block but the trend and writes :data:`VARIABLES`;
     ``model="trend"`` runs the exchange-rate block and the trend equation of
     output and writes :data:`TREND_VARIABLES` (it needs neither plants,
     destination shares nor the export start year).
