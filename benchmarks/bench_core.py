@@ -483,7 +483,7 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
 def _prepare_chunks(sc: Scenario, paths: int, seed: int) -> tuple[_Plan, list[range]]:
     init, _ = resolve_initial(sc)
     plan = _Plan(sc, root_seed_sequence(seed), init, paths, "random")
-    per = BLOCK // GRID_BLOCK
+    per = DEFAULT_BLOCK_SIZE[sc.model] // GRID_BLOCK
     chunks = [range(s, min(s + per, plan.n_blocks)) for s in range(0, plan.n_blocks, per)]
     return plan, chunks
 
