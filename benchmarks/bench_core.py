@@ -346,6 +346,15 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
             return ceiling * ratio
         return ceiling * expit(log(ratio / (1.0 - ratio)) + s * e)
 
+    def fx_year(p: dict[str, float]) -> tuple[float, float, float]:
+        """One year of the exchange-rate block: (dz, dr, jump)."""
+        dev = r.random() < p["p_dev"]
+        e_j = gauss(0.0, 1.0)
+        jump = max(p["jump_mean"] + p["jump_sd"] * e_j, 0.0) if dev else 0.0
+        dz = p["mu_z"] + p["s_z"] * gauss(0.0, 1.0) + jump
+        dr = p["b_r"] * dz + p["mu_r"] + p["s_r"] * gauss(0.0, 1.0)
+        return dz, dr, jump
+
     def summarise(row: list[float], count: int) -> None:
         # cells are (year, variable) here; order does not matter for the cost
         for c, v in enumerate(row):
@@ -380,11 +389,7 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
             lq, gq = log(max(init.vehicle_output, 1e-300)), init.output_growth
             row = []
             for _year in years:
-                dev = r.random() < p["p_dev"]
-                e_j = gauss(0.0, 1.0)
-                jump = max(p["jump_mean"] + p["jump_sd"] * e_j, 0.0) if dev else 0.0
-                dz = p["mu_z"] + p["s_z"] * gauss(0.0, 1.0) + jump
-                dr = p["b_r"] * dz + p["mu_r"] + p["s_r"] * gauss(0.0, 1.0)
+                dz, dr, jump = fx_year(p)
                 z_ += dz
                 r_ += dr
                 gq = p["mu_q"] + p["phi"] * (gq - p["mu_q"]) + p["s_q"] * gauss(0.0, 1.0)
@@ -417,11 +422,7 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
         cell = 0
         row = [0.0] * n_cells
         for year in years:
-            dev = r.random() < p["p_dev"]
-            e_j = gauss(0.0, 1.0)
-            jump = max(p["jump_mean"] + p["jump_sd"] * e_j, 0.0) if dev else 0.0
-            dz = p["mu_z"] + p["s_z"] * gauss(0.0, 1.0) + jump
-            dr = p["b_r"] * dz + p["mu_r"] + p["s_r"] * gauss(0.0, 1.0)
+            dz, dr, jump = fx_year(p)
             z_ += dz
             r_ += dr
             lm += p["mu_M"] - p["b_M"] * dz + p["s_M"] * gauss(0.0, 1.0)

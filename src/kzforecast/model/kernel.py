@@ -135,6 +135,34 @@ def _cap(log_level: Arr) -> Arr:
     return log_level
 
 
+def _exchange_rate_year(
+    p: dict[str, Any],
+    e_fx: Arr,
+    u_fx: Arr,
+    t: int,
+    z: Arr,
+    r: Arr,
+    o_usd: Arr,
+    o_rub: Arr,
+    o_dev: Arr,
+) -> tuple[Arr, Arr, Arr]:
+    """Year ``t`` of the exchange-rate block: advance the log rates ``z`` and ``r`` in place
+    (capped), write both rates and the devaluation flag, return ``(dz, dr, jump)``."""
+    dz, dr, jump = exchange_rate_step(
+        p["mu_z"], p["s_z"], p["p_dev"], p["jump_mean"], p["jump_sd"],
+        p["b_r"], p["mu_r"], p["s_r"],
+        e_fx[0, t], e_fx[1, t], e_fx[2, t], u_fx[0, t],
+    )  # fmt: skip
+    z += dz
+    r += dr
+    _cap(z)
+    _cap(r)
+    np.exp(z, out=o_usd[t])
+    np.exp(r, out=o_rub[t])
+    np.greater(jump, 0.0, out=o_dev[t])
+    return dz, dr, jump
+
+
 @dataclass(frozen=True)
 class Shocks:
     """Standard shocks for a set of paths.
@@ -267,18 +295,7 @@ def run_paths(
     with np.errstate(over="ignore"):
         for t in range(n_years):
             year = int(years[t])
-            dz, dr, jump = exchange_rate_step(
-                p["mu_z"], p["s_z"], p["p_dev"], p["jump_mean"], p["jump_sd"],
-                p["b_r"], p["mu_r"], p["s_r"],
-                e_fx[0, t], e_fx[1, t], e_fx[2, t], u_fx[0, t],
-            )  # fmt: skip
-            z += dz
-            r += dr
-            _cap(z)
-            _cap(r)
-            np.exp(z, out=o_usd[t])
-            np.exp(r, out=o_rub[t])
-            np.greater(jump, 0.0, out=o_dev[t])
+            dz, dr, _ = _exchange_rate_year(p, e_fx, u_fx, t, z, r, o_usd, o_rub, o_dev)
 
             log_m = _cap(market_step(log_m, p["mu_M"], p["b_M"], p["s_M"], dz, e_m[t]))
             sales = np.exp(log_m, out=o_m[t])
@@ -363,18 +380,7 @@ def _run_trend(
     growth = np.full(n, init.output_growth)
     mu_q, phi, s_q, b_q = p["mu_q"], p["phi"], p["s_q"], p["b_q"]
     for t in range(n_years):
-        dz, dr, jump = exchange_rate_step(
-            p["mu_z"], p["s_z"], p["p_dev"], p["jump_mean"], p["jump_sd"],
-            p["b_r"], p["mu_r"], p["s_r"],
-            e_fx[0, t], e_fx[1, t], e_fx[2, t], u_fx[0, t],
-        )  # fmt: skip
-        z += dz
-        r += dr
-        _cap(z)
-        _cap(r)
-        np.exp(z, out=o_usd[t])
-        np.exp(r, out=o_rub[t])
-        np.greater(jump, 0.0, out=o_dev[t])
+        _, _, jump = _exchange_rate_year(p, e_fx, u_fx, t, z, r, o_usd, o_rub, o_dev)
         # g_t = mu_q + phi (g_{t-1} - mu_q) + s_q e_t - b_q J_t D_t
         growth -= mu_q
         growth *= phi
