@@ -36,6 +36,11 @@ def _noop(x: int) -> int:
     return x
 
 
+def _warm_worker() -> None:
+    """Run once in every worker: imports, quantile tables and a small simulation."""
+    simulate(Scenario.builtin("baseline"), paths=8192, seed=1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--paths", type=int, default=800_000)
@@ -67,7 +72,8 @@ def main() -> None:
                                      dashboard_address=":0") as cluster,
             distributed.Client(cluster) as client,
         ):  # fmt: skip
-            simulate(sc, paths=8192, seed=1, engine="dask", client=client)  # warm-up workers
+            client.run(_warm_worker)  # warm up every worker, not only the first to get a task
+            simulate(sc, paths=8192, seed=1, engine="dask", client=client)
             t, res = _time(lambda c=client: simulate(sc, engine="dask", client=c, **kw))
             if workers == 1:
                 n_noop = 200
