@@ -444,6 +444,42 @@ class _Builder:
         )
         self.file_notes[path] = f"ASSUMPTION: {reason}"
 
+    def record_fit(
+        self,
+        block: str,
+        res: Any,
+        *,
+        method: str,
+        n: int,
+        years: Iterable[int],
+        resid_sd: float,
+        warns: Iterable[str],
+        r2: float = math.nan,
+        converged: bool = True,
+        sample: bool = True,
+    ) -> None:
+        """Keep a fitted statsmodels result, its summary row and (``sample``) its years."""
+        self.fits[block] = {
+            "method": method,
+            "n": n,
+            "years": _years_text(years),
+            "resid_sd": resid_sd,
+            "r2": r2,
+            "aic": float(res.aic),
+            "loglik": float(res.llf),
+            "converged": converged,
+            "warnings": "; ".join(warns),
+        }
+        if sample:
+            self.samples[block] = tuple(int(y) for y in years)
+        self.results[block] = res
+
+    def correlate_estimates(self, a: str, b: str, res: Any) -> None:
+        """Correlate two OLS coefficients (the first two of ``res``) by their estimated
+        covariance."""
+        cov = np.asarray(res.cov_params())
+        self.correlate(a, b, float(cov[0, 1] / math.sqrt(cov[0, 0] * cov[1, 1])))
+
     def correlate(self, a: str, b: str, pearson: float) -> None:
         if self.uncertainty and math.isfinite(pearson) and abs(pearson) > 1e-12:
             self.pairs.append((a, b, _spearman_from_pearson(pearson)))
@@ -507,19 +543,15 @@ def _fx_block(b: _Builder, hist: pd.DataFrame, as_of: int, events: list[tuple[in
         nu=nu,
         source="residual sd of that OLS",
     )
-    b.fits["exchange_rate"] = {
-        "method": "OLS dz ~ 1 (calm years)",
-        "n": n,
-        "years": _years_text(calm.index),
-        "resid_sd": s_z,
-        "r2": math.nan,
-        "aic": float(res.aic),
-        "loglik": float(res.llf),
-        "converged": True,
-        "warnings": "; ".join(warns),
-    }
-    b.samples["exchange_rate"] = tuple(int(y) for y in calm.index)
-    b.results["exchange_rate"] = res
+    b.record_fit(
+        "exchange_rate",
+        res,
+        method="OLS dz ~ 1 (calm years)",
+        n=n,
+        years=calm.index,
+        resid_sd=s_z,
+        warns=warns,
+    )
 
     # devaluation frequency and size
     n_years = as_of - first + 1
@@ -652,23 +684,17 @@ def _fx_block(b: _Builder, hist: pd.DataFrame, as_of: int, events: list[tuple[in
         nu=nu2,
         source="residual sd of that OLS",
     )
-    cov = np.asarray(r2.cov_params())
-    b.correlate(
-        prefix + "mu_r", prefix + "b_r", float(cov[0, 1] / math.sqrt(cov[0, 0] * cov[1, 1]))
+    b.correlate_estimates(prefix + "mu_r", prefix + "b_r", r2)
+    b.record_fit(
+        "rouble",
+        r2,
+        method="OLS dr ~ 1 + dz",
+        n=n2,
+        years=both,
+        resid_sd=s_r,
+        warns=warns,
+        r2=float(r2.rsquared),
     )
-    b.fits["rouble"] = {
-        "method": "OLS dr ~ 1 + dz",
-        "n": n2,
-        "years": _years_text(both),
-        "resid_sd": s_r,
-        "r2": float(r2.rsquared),
-        "aic": float(r2.aic),
-        "loglik": float(r2.llf),
-        "converged": True,
-        "warnings": "; ".join(warns),
-    }
-    b.samples["rouble"] = tuple(both)
-    b.results["rouble"] = r2
 
 
 def _market_block(b: _Builder, hist: pd.DataFrame, bounds: Mapping[int, str]) -> float | None:
@@ -735,23 +761,17 @@ def _market_block(b: _Builder, hist: pd.DataFrame, bounds: Mapping[int, str]) ->
         nu=nu,
         source="residual sd of that OLS",
     )
-    cov = np.asarray(res.cov_params())
-    b.correlate(
-        prefix + "mu_M", prefix + "b_M", float(cov[0, 1] / math.sqrt(cov[0, 0] * cov[1, 1]))
+    b.correlate_estimates(prefix + "mu_M", prefix + "b_M", res)
+    b.record_fit(
+        "market",
+        res,
+        method="OLS dlogM ~ 1 + (-dz)",
+        n=n,
+        years=both,
+        resid_sd=s,
+        warns=warns,
+        r2=float(res.rsquared),
     )
-    b.fits["market"] = {
-        "method": "OLS dlogM ~ 1 + (-dz)",
-        "n": n,
-        "years": _years_text(both),
-        "resid_sd": s,
-        "r2": float(res.rsquared),
-        "aic": float(res.aic),
-        "loglik": float(res.llf),
-        "converged": True,
-        "warnings": "; ".join(warns),
-    }
-    b.samples["market"] = tuple(both)
-    b.results["market"] = res
     return bm
 
 
@@ -808,18 +828,16 @@ def _share_block(b: _Builder, hist: pd.DataFrame, bounds: Mapping[int, str]) -> 
             nu=nu,
             source="residual sd of that GLS",
         )
-        b.fits["domestic_share"] = {
-            "method": "GLS dlogit ~ gap",
-            "n": len(share),
-            "years": _years_text(yrs),
-            "resid_sd": s,
-            "r2": math.nan,
-            "aic": float(res.aic),
-            "loglik": float(res.llf),
-            "converged": True,
-            "warnings": "; ".join(warns),
-        }
-        b.results["domestic_share"] = res
+        b.record_fit(
+            "domestic_share",
+            res,
+            method="GLS dlogit ~ gap",
+            n=len(share),
+            years=yrs,
+            resid_sd=s,
+            warns=warns,
+            sample=False,
+        )
     else:
         s = float(b.base.blocks.domestic_share.s_S.quantile(0.5))
         se = s / math.sqrt(total)
@@ -873,19 +891,15 @@ def _processing_block(b: _Builder, hist: pd.DataFrame) -> None:
             nu=nu,
             source="residual sd",
         )
-        b.fits["processing"] = {
-            "method": "OLS log(1+g) ~ 1",
-            "n": n,
-            "years": _years_text(g.index),
-            "resid_sd": s,
-            "r2": math.nan,
-            "aic": float(res.aic),
-            "loglik": float(res.llf),
-            "converged": True,
-            "warnings": "; ".join(warns),
-        }
-        b.samples["processing"] = tuple(int(x) for x in g.index)
-        b.results["processing"] = res
+        b.record_fit(
+            "processing",
+            res,
+            method="OLS log(1+g) ~ 1",
+            n=n,
+            years=g.index,
+            resid_sd=s,
+            warns=warns,
+        )
     why = (
         "no annual series long enough (processing exports and investment have a few scattered "
         "years): baseline's estimate, which uses data up to 2023 (not ex ante for earlier as_of)"
@@ -1039,19 +1053,16 @@ def _trend_block(
         )
     else:
         b.assume(prefix + "b_q", "no output year is a devaluation year and no market fit: baseline")
-    b.fits["trend"] = {
-        "method": f"ARIMA{order} trend='t'",
-        "n": n,
-        "years": _years_text(obs_years),
-        "resid_sd": s_q,
-        "r2": math.nan,
-        "aic": float(res.aic),
-        "loglik": float(res.llf),
-        "converged": bool(res.mle_retvals.get("converged", True)) if res.mle_retvals else True,
-        "warnings": "; ".join(warns),
-    }
-    b.samples["trend"] = tuple(obs_years)
-    b.results["trend"] = res
+    b.record_fit(
+        "trend",
+        res,
+        method=f"ARIMA{order} trend='t'",
+        n=n,
+        years=obs_years,
+        resid_sd=s_q,
+        warns=warns,
+        converged=bool(res.mle_retvals.get("converged", True)) if res.mle_retvals else True,
+    )
 
     # initial state: E[log Q_T], E[dlog Q_T] given the data (exact where observed)
     state = np.asarray(res.smoothed_state, dtype=np.float64)[:, -1]
