@@ -519,11 +519,11 @@ def _check_outputs(y: Any, rows: int, what: str, inputs: Callable[[int], str]) -
     return arr
 
 
-def _check_variance(fa: Arr, fb: Arr, what: str) -> None:
+def _check_variance(fa: Arr, fb: Arr, what: str, over: str = "all sampled inputs") -> None:
     both = np.concatenate([fa, fb])
     if not np.ptp(both) > 0:
         raise ValueError(
-            f"{what} is constant ({both[0]:g}) over all sampled inputs: its variance is 0 and "
+            f"{what} is constant ({both[0]:g}) over {over}: its variance is 0 and "
             "variance-based indices are undefined"
         )
 
@@ -1048,12 +1048,12 @@ def model_sobol_indices(
         fb[r0:r1] = per_row[1]
         fab[:, r0:r1] = per_row[2:]
     names = [grp.label for grp in groups] + [NOISE]
-    if not np.ptp(np.concatenate([fa, fb])) > 0:
-        raise ValueError(
-            f"the output {label!r} is constant ({fa[0]:g}) on all {2 * n * k} sampled paths "
-            "(for a target: always met or never met): its variance is 0 and the indices are "
-            "undefined"
-        )
+    _check_variance(
+        fa,
+        fb,
+        f"the output {label!r}",
+        f"all {2 * n * k} sampled paths (for a target: always met or never met)",
+    )
     table = _indices_table(
         names,
         fa,
