@@ -359,19 +359,12 @@ class Target(BaseModel):
         if self.timing == "window":
             if self.window_start is None or self.window_rule is None:
                 raise ValueError("window_rule: timing 'window' needs window_start and window_rule")
-            if self.window_start > self.due_year:
-                raise ValueError(
-                    f"window_start: {self.window_start} is after due_year {self.due_year}"
-                )
-            if self.transform == "cumulative":
-                raise ValueError("transform: 'cumulative' is tested at due_year (timing 'in_year')")
-            return
-        if self.window_rule is not None:
+        elif self.window_rule is not None:
             raise ValueError("window_rule: only for timing 'window'")
-        if self.timing == "by_year":
-            if self.window_start is None:
-                raise ValueError("window_start: timing 'by_year' needs a first year")
-            if self.window_start > self.due_year:
+        elif self.timing == "by_year" and self.window_start is None:
+            raise ValueError("window_start: timing 'by_year' needs a first year")
+        if self.timing in ("window", "by_year"):
+            if self.window_start is not None and self.window_start > self.due_year:
                 raise ValueError(
                     f"window_start: {self.window_start} is after due_year {self.due_year}"
                 )
