@@ -1385,7 +1385,10 @@ def calibrate(
             reason = "baseline's value"
         b.assume(path, reason)
     if model == "trend":
-        b.notes.append("model='trend': output follows the trend block; capacity is not used")
+        b.notes.append(
+            "model='trend': output alone, from the trend and exchange-rate blocks; the other "
+            "blocks are calibrated but not used by this model"
+        )
 
     initial = _initial_state(b, hist, as_of, bounds, trend)
     b.data.update(
