@@ -41,8 +41,8 @@ from scipy import special
 
 import kzforecast
 from kzforecast import Scenario, simulate
-from kzforecast._seeding import GRID_BLOCK, block_generator, root_seed_sequence
-from kzforecast._simulate import (
+from kzforecast.engine.seeding import GRID_BLOCK, block_generator, root_seed_sequence
+from kzforecast.engine.simulate import (
     _U_EPS,
     DEFAULT_BLOCK_SIZE,
     _Accumulator,
@@ -60,15 +60,6 @@ from kzforecast._simulate import (
     resolve_initial,
     run_kernel,
 )
-from kzforecast._summary import (
-    _BASE,
-    _SHIFT,
-    _TOP,
-    ALPHA,
-    N_BINS,
-    block_moments,
-    sparse_sketch_of,
-)
 from kzforecast.model import blocks as mb
 from kzforecast.model.kernel import (
     VARIABLES,
@@ -77,6 +68,15 @@ from kzforecast.model.kernel import (
     model_uses_block,
     model_variables,
     run_paths,
+)
+from kzforecast.results.summary import (
+    _BASE,
+    _SHIFT,
+    _TOP,
+    ALPHA,
+    N_BINS,
+    block_moments,
+    sparse_sketch_of,
 )
 from kzforecast.scenario import DESTINATIONS
 

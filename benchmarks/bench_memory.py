@@ -31,7 +31,7 @@ sys.path.insert(0, {here!r})
 import numpy as np
 from bench_core import bench_scenario
 from kzforecast import simulate
-from kzforecast._seeding import GRID_BLOCK
+from kzforecast.engine.seeding import GRID_BLOCK
 from kzforecast.model.kernel import VARIABLES
 sc = bench_scenario({model!r})
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -83,10 +83,10 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from bench_core import header
 
-    from kzforecast._seeding import GRID_BLOCK
-    from kzforecast._simulate import DEFAULT_BLOCK_SIZE
-    from kzforecast._summary import N_BINS
+    from kzforecast.engine.seeding import GRID_BLOCK
+    from kzforecast.engine.simulate import DEFAULT_BLOCK_SIZE
     from kzforecast.model.kernel import model_streams, model_variables
+    from kzforecast.results.summary import N_BINS
 
     block = DEFAULT_BLOCK_SIZE[args.model]
     header("kzforecast bench_memory")

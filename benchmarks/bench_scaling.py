@@ -63,7 +63,7 @@ def main() -> None:
     rows = [("local", 1, t_local)]
     noop_ms = float("nan")
     results = {}
-    from kzforecast.engines.dask import WORKER_ENVIRON
+    from kzforecast.engine.dask import WORKER_ENVIRON
 
     for workers in (1, 2):
         with (

@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from scipy import special, stats
 
-from kzforecast.backtest import (
-    add_cli,
+from kzforecast.analysis.backtest import (
     backtest,
     crps_lognormal,
     crps_normal,
     crps_sample,
     pit_sample,
 )
+from kzforecast.cli.backtest import add_parser
 from kzforecast.errors import KzForecastError
 
 
@@ -151,7 +151,7 @@ def test_backtest_errors() -> None:
 def test_backtest_cli(tmp_path) -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
-    add_cli(sub)
+    add_parser(sub)
     args = parser.parse_args(
         ["backtest", "--vintages", "2021", "2022", "--horizon", "2", "--paths", "1000",
          "--out", str(tmp_path)]

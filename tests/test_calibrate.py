@@ -11,7 +11,8 @@ import pytest
 from scipy import special
 
 from kzforecast import Scenario, simulate
-from kzforecast.calibrate import add_cli, bound_years, calibrate, t_inflation
+from kzforecast.analysis.calibrate import bound_years, calibrate, t_inflation
+from kzforecast.cli.calibrate import add_parser
 from kzforecast.data import load_history
 from kzforecast.errors import KzForecastError
 
@@ -193,7 +194,7 @@ def test_toml_round_trip_and_cli(tmp_path, history: pd.DataFrame) -> None:
 
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
-    add_cli(sub)
+    add_parser(sub)
     out = tmp_path / "cal.toml"
     args = parser.parse_args(
         ["calibrate", "--as-of", "2021", "--model", "trend", "--out", str(out)]

@@ -76,7 +76,7 @@ def test_exports_tidy_frame_and_xarray_agree_with_kept_paths() -> None:
 
 
 def test_sparse_sketch_equals_dense_sketch() -> None:
-    from kzforecast._summary import Sketch, sparse_sketch_of
+    from kzforecast.results.summary import Sketch, sparse_sketch_of
 
     rng = np.random.default_rng(0)
     x = np.concatenate(
@@ -88,7 +88,7 @@ def test_sparse_sketch_equals_dense_sketch() -> None:
 
 
 def test_sparse_sketch_with_known_extremes_equals_dense() -> None:
-    from kzforecast._summary import Sketch, sparse_sketch_of
+    from kzforecast.results.summary import Sketch, sparse_sketch_of
 
     x = np.random.default_rng(3).lognormal(5, 3, (4, 6, 700))
     got = sparse_sketch_of(x, x.min(axis=-1), x.max(axis=-1)).add_to(None)

@@ -14,7 +14,7 @@ import pytest
 from scipy import stats
 
 from kzforecast import Scenario, simulate
-from kzforecast._summary import ALPHA
+from kzforecast.results.summary import ALPHA
 
 INITIAL = {
     "vehicle_output": 100_000.0,

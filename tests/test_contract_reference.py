@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 
 from kzforecast import simulate
-from kzforecast._simulate import _draw_parameters, _draw_shocks, resolve_initial
+from kzforecast.engine.simulate import _draw_parameters, _draw_shocks, resolve_initial
 from kzforecast.scenario import Scenario
 
 from .reference import reference_path

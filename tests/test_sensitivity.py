@@ -21,10 +21,10 @@ import pytest
 from scipy import special, stats
 
 from kzforecast import Scenario, simulate
+from kzforecast.cli.sensitivity import add_parser
 from kzforecast.scenario import Normal, Uniform
 from kzforecast.sensitivity import (
     NOISE,
-    add_cli,
     model_sobol_indices,
     sobol_chart,
     sobol_indices,
@@ -408,7 +408,7 @@ def _run_cli(argv: list[str]) -> int:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     if "sensitivity" not in sub.choices:  # type: ignore[operator]
-        add_cli(sub)
+        add_parser(sub)
     args = parser.parse_args(argv)
     from kzforecast import KzForecastError
 
@@ -442,7 +442,7 @@ def test_cli_bad_input_is_a_kzforecast_error(tmp_path: Any) -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     if "sensitivity" not in sub.choices:  # type: ignore[operator]
-        add_cli(sub)
+        add_parser(sub)
     for argv, match in [
         (["sensitivity", "--reading", "x"], "--reading needs --target"),
         (["sensitivity", "--target", "NO-SUCH-ID"], "NO-SUCH-ID"),

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kzforecast._summary import (
+from kzforecast.results.summary import (
     MAX_VALUE,
     MIN_POSITIVE,
     Moments,

@@ -7,17 +7,14 @@ the registry of official targets (:func:`load_targets`) with ex-post verdicts
 (:func:`simulate` -> :class:`Simulation`) and target checks (:func:`check`,
 :func:`check_until`, :func:`compare`, :func:`what_it_takes`,
 :func:`joint_probabilities`). Sensitivity analysis lives in
-:mod:`kzforecast.sensitivity`; the command line is ``kzforecast``.
+:mod:`kzforecast.analysis.sensitivity`; the command line is ``kzforecast``.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from kzforecast._check import check, check_until, compare, joint_probabilities, what_it_takes
-from kzforecast._simulate import simulate
-from kzforecast.backtest import BacktestResult, backtest
-from kzforecast.calibrate import CalibrationReport, calibrate
+from kzforecast._version import __version__
+from kzforecast.analysis.backtest import BacktestResult, backtest
+from kzforecast.analysis.calibrate import CalibrationReport, calibrate
 from kzforecast.data import (
     load_devaluations,
     load_history,
@@ -26,15 +23,12 @@ from kzforecast.data import (
     series_catalogue,
     sources,
 )
+from kzforecast.engine.simulate import simulate
 from kzforecast.errors import DataError, KzForecastError, ScenarioError, TargetError
-from kzforecast.results import Simulation
+from kzforecast.results.check import check, check_until, compare, joint_probabilities, what_it_takes
+from kzforecast.results.simulation import Simulation
 from kzforecast.scenario import Scenario
 from kzforecast.targets import Target, load_targets, targets_frame, verdicts
-
-try:
-    __version__ = version("kzforecast")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
 
 __all__ = [
     "BacktestResult",

@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from kzforecast._evaluate import LIKELIHOOD_SCALE
 from kzforecast._io import atomic_write_bytes
 from kzforecast.report.tables import format_check_table
-from kzforecast.results import Simulation
+from kzforecast.results.evaluate import LIKELIHOOD_SCALE
+from kzforecast.results.simulation import Simulation
 
 __all__ = ["write_report"]
 

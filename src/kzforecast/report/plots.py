@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kzforecast.results import Simulation
+from kzforecast.results.simulation import Simulation
 
 __all__ = ["fan_chart", "probability_chart"]
 

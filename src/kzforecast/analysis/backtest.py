@@ -1,7 +1,7 @@
 r"""``backtest``: how good were the model's forecasts, made with the data of their time?
 
 For each vintage year ``v``, :func:`backtest` calibrates a scenario with the
-history up to ``v`` only (:func:`kzforecast.calibrate.calibrate`), simulates it
+history up to ``v`` only (:func:`kzforecast.analysis.calibrate.calibrate`), simulates it
 forward and scores the predictive distribution of vehicle output against the
 realized value of each later year up to ``v + horizon``. Side by side it scores
 
@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -35,15 +34,13 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import special, stats
 
-from kzforecast._io import atomic_write
-from kzforecast.calibrate import CalibrationReport, Model, bound_years, calibrate
-from kzforecast.engines import Engine
+from kzforecast.analysis.calibrate import CalibrationReport, Model, bound_years, calibrate
+from kzforecast.engine import Engine
 from kzforecast.errors import KzForecastError
 
 __all__ = [
     "LEVELS",
     "BacktestResult",
-    "add_cli",
     "backtest",
     "crps_lognormal",
     "crps_normal",
@@ -178,7 +175,7 @@ class BacktestResult:
     realized : DataFrame
         ``value, qualifier`` of the scored variable by year (the whole history).
     reports : dict
-        The :class:`~kzforecast.calibrate.CalibrationReport` of each vintage.
+        The :class:`~kzforecast.analysis.calibrate.CalibrationReport` of each vintage.
     """
 
     scores: pd.DataFrame
@@ -434,14 +431,14 @@ def backtest(
     horizon : int
         Leads 1..horizon are scored (>= 1).
     model : {"trend", "structural"}
-        The calibrated model (see :func:`kzforecast.calibrate.calibrate`).
+        The calibrated model (see :func:`kzforecast.analysis.calibrate.calibrate`).
     paths, seed : int
         Monte Carlo paths per vintage and the root seed; vintage ``v`` runs with
         seed ``[seed, v]``.
     parameter_uncertainty : bool, default True
-        Passed to :func:`~kzforecast.calibrate.calibrate`.
+        Passed to :func:`~kzforecast.analysis.calibrate.calibrate`.
     observations, devaluations
-        Passed to :func:`~kzforecast.calibrate.calibrate`; ``observations`` also
+        Passed to :func:`~kzforecast.analysis.calibrate.calibrate`; ``observations`` also
         tells which outcomes are bounds (not scored).
     targets : sequence of Target, optional
         Official targets scored as point forecasts; default the shipped registry's
@@ -460,7 +457,7 @@ def backtest(
         No vintages, a horizon < 1, paths < 1, or a vintage the calibration
         cannot use (outside the data, too few output points).
     """
-    from kzforecast import simulate
+    from kzforecast.engine.simulate import simulate
 
     vint = sorted({_check_int(v, "vintages") for v in vintages})
     if not vint:
@@ -659,64 +656,3 @@ def backtest(
 
 
 # --------------------------------------------------------------------------- CLI
-def add_cli(subparsers: Any) -> Any:
-    """Register ``kzforecast backtest`` on the CLI's sub-parsers; returns the parser.
-
-    ``kzforecast backtest [--vintages 2018 2019 ...] [--horizon H] [--model trend|structural]
-    [--paths N] [--seed S] [--out DIR]`` prints the summary and, with ``--out``,
-    writes ``scores.csv``, ``summary.csv``, ``pit.png``, ``coverage.png`` and
-    ``fans.png`` there (each atomically: temporary name, then rename).
-    """
-    from kzforecast.cli import _positive_int, _seed
-
-    p = subparsers.add_parser(
-        "backtest", help="score past forecasts (calibrated at each vintage) against outcomes"
-    )
-    p.add_argument("--vintages", type=int, nargs="+", default=[2018, 2019, 2020, 2021, 2022, 2023])
-    p.add_argument("--horizon", type=int, default=3, help="leads scored: 1..H")
-    p.add_argument("--model", choices=["trend", "structural"], default="trend")
-    p.add_argument("--paths", type=_positive_int, default=4000)
-    p.add_argument("--seed", type=_seed, default=0)
-    p.add_argument("--out", help="directory for scores.csv, summary.csv and the charts")
-    p.set_defaults(func=_cmd_backtest)
-    return p
-
-
-def _cmd_backtest(args: Any) -> int:
-    from kzforecast.cli import _prepare_out, _print_table
-
-    out = _prepare_out(args.out)
-    res = backtest(
-        vintages=args.vintages,
-        horizon=args.horizon,
-        model=args.model,
-        paths=args.paths,
-        seed=args.seed,
-    )
-    if res.scores.empty:
-        raise KzForecastError(
-            "no year after these vintages has an observed value to score",
-            source="backtest",
-            location="--vintages",
-            allowed="vintages with at least one later exact or derived observation",
-        )
-    print(
-        f"Backtest of the {res.model} model, vintages {' '.join(map(str, res.vintages))}, "
-        f"leads 1-{res.horizon}, {res.paths:,} paths, seed {res.seed}\n"
-    )
-    _print_table(res.summary().round(3))
-    n_skip = res.skipped["year"].notna().sum()
-    if n_skip:
-        reasons = res.skipped.dropna(subset=["year"])["reason"].value_counts()
-        print("\nnot scored: " + "; ".join(f"{k} ({v})" for k, v in reasons.items()))
-    if out is not None:
-        atomic_write(out / "scores.csv", lambda p: res.scores.to_csv(p, index=False))
-        atomic_write(out / "summary.csv", lambda p: res.summary().to_csv(p))
-        for name, fig in (
-            ("pit", res.plot_pit()),
-            ("coverage", res.plot_coverage()),
-            ("fans", res.plot_fans()),
-        ):
-            atomic_write(out / f"{name}.png", partial(fig.savefig, format="png", dpi=110))
-        print(f"\nwrote scores.csv, summary.csv, pit.png, coverage.png, fans.png to {out}")
-    return 0

@@ -1,6 +1,6 @@
 """``simulate``: a scenario in, a seeded Monte Carlo :class:`~kzforecast.Simulation` out.
 
-Paths are generated in a fixed grid of blocks of :data:`~kzforecast._seeding.GRID_BLOCK`
+Paths are generated in a fixed grid of blocks of :data:`~kzforecast.engine.seeding.GRID_BLOCK`
 paths, each block with its own random streams (one per model block, one per
 uncertain parameter), so the result depends only on the scenario, the seed and
 the number of paths: not on the memory chunk size, the number of threads or the
@@ -25,21 +25,14 @@ from numpy.typing import NDArray
 from scipy import special
 from scipy.stats import qmc
 
-from kzforecast._seeding import (
+from kzforecast._version import __version__
+from kzforecast.engine.seeding import (
     GRID_BLOCK,
     STREAM,
     SeedLike,
     block_generator,
     root_seed_sequence,
     seed_record,
-)
-from kzforecast._summary import (
-    BlockMoments,
-    Moments,
-    Sketch,
-    SparseSketch,
-    block_moments,
-    sparse_sketch_of,
 )
 from kzforecast.errors import ScenarioError
 from kzforecast.model.kernel import (
@@ -52,7 +45,15 @@ from kzforecast.model.kernel import (
     model_variables,
     run_paths,
 )
-from kzforecast.results import Simulation
+from kzforecast.results.simulation import Simulation
+from kzforecast.results.summary import (
+    BlockMoments,
+    Moments,
+    Sketch,
+    SparseSketch,
+    block_moments,
+    sparse_sketch_of,
+)
 from kzforecast.scenario import DESTINATIONS, Scenario
 
 __all__ = ["resolve_initial", "simulate"]
@@ -60,6 +61,10 @@ __all__ = ["resolve_initial", "simulate"]
 Arr = NDArray[np.float64]
 Sampling = Literal["random", "antithetic", "sobol"]
 _U_EPS = 1e-12
+
+#: The default number of Monte Carlo paths of every public function and command
+#: (P(met) to about +-0.35 percentage points at one standard error).
+DEFAULT_PATHS = 20_000
 
 DEFAULT_BLOCK_SIZE = {"structural": 2 * GRID_BLOCK, "trend": 8 * GRID_BLOCK}
 """``simulate``'s default chunk per model: similar memory (the trend model has 4 variables
@@ -563,7 +568,7 @@ class _Accumulator:
 def simulate(
     scenario: Scenario,
     *,
-    paths: int = 10_000,
+    paths: int = DEFAULT_PATHS,
     seed: SeedLike = None,
     keep_paths: bool = False,
     block_size: int | None = None,
@@ -701,7 +706,7 @@ def simulate(
             from kzforecast.data import load_history
 
             history = load_history()
-        from kzforecast._evaluate import evaluate_block, metric_status
+        from kzforecast.results.evaluate import evaluate_block, metric_status
 
         raw_history = history
         history = _with_initial_state(history, scenario.as_of, init)
@@ -747,7 +752,7 @@ def simulate(
         if engine == "dask":
             from functools import partial
 
-            from kzforecast.engines.dask import map_in_order
+            from kzforecast.engine.dask import map_in_order
 
             task = partial(_run_chunk_cached, plan, keep=keep_paths, hook=_hook)
             for c, res in zip(chunks, map_in_order(task, chunks, client=client)):
@@ -778,15 +783,13 @@ def simulate(
     path_values = None
     if keep_paths:
         path_values = np.concatenate(acc.kept, axis=-1).transpose(0, 2, 1)
-    import kzforecast
-
     attrs: dict[str, Any] = {
         "seed": seed_record(root),
         "paths": plan.n_paths,
         "grid_block": GRID_BLOCK,
         "first_block": _first_block,
         "sampling": sampling,
-        "kzforecast_version": kzforecast.__version__,
+        "kzforecast_version": __version__,
         "numpy_version": np.__version__,
         "initial_state": {k: getattr(init, k) for k in init.__dataclass_fields__},
         "initial_state_source": provenance,

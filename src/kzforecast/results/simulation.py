@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from kzforecast._summary import ALPHA, Moments, Sketch
+from kzforecast.results.summary import ALPHA, Moments, Sketch
 from kzforecast.scenario import Scenario
 
 __all__ = ["Simulation"]

@@ -78,7 +78,6 @@ __all__ = [
     "MIN_AR_GROWTHS",
     "CalibrationReport",
     "ParameterEstimate",
-    "add_cli",
     "bound_years",
     "calibrate",
     "t_inflation",
@@ -1300,7 +1299,7 @@ def calibrate(
 
     Examples
     --------
-    >>> from kzforecast.calibrate import calibrate
+    >>> from kzforecast.analysis.calibrate import calibrate
     >>> scenario, report = calibrate(as_of=2025, model="trend", parameter_uncertainty=False)
     >>> round(scenario.blocks.trend.mu_q.value, 3), report.get("mu_q").n
     (0.322, 9)
@@ -1394,7 +1393,7 @@ def calibrate(
     b.data.update(
         name=f"calibrated-{model}-{as_of}",
         description=(
-            f"Calibrated by kzforecast.calibrate from the history up to {as_of} "
+            f"Calibrated by kzforecast.analysis.calibrate from the history up to {as_of} "
             f"(model {model}, parameter uncertainty {'on' if parameter_uncertainty else 'off'}). "
             "Estimated parameters carry their standard errors; the rest are baseline assumptions "
             "(see [notes])."
@@ -1442,60 +1441,3 @@ def calibrate(
         notes=tuple(b.notes),
     )
     return scenario, report
-
-
-# --------------------------------------------------------------------------- CLI
-def add_cli(subparsers: Any) -> Any:
-    """Register ``kzforecast calibrate`` on the CLI's sub-parsers; returns the parser.
-
-    ``kzforecast calibrate --as-of YEAR [--model structural|trend] [--horizon YEAR]
-    [--no-parameter-uncertainty] --out scenario.toml`` writes the calibrated scenario
-    (atomically) and prints the report.
-    """
-    p = subparsers.add_parser(
-        "calibrate", help="estimate a scenario from the history up to a year; writes TOML"
-    )
-    p.add_argument("--as-of", type=int, required=True, help="last year of data used")
-    p.add_argument("--model", choices=["structural", "trend"], default="structural")
-    p.add_argument("--horizon", type=int, help="last simulated year (default as-of + 10)")
-    p.add_argument(
-        "--no-parameter-uncertainty",
-        action="store_true",
-        help="point estimates instead of distributions for estimated parameters",
-    )
-    p.add_argument("--out", required=True, help="scenario file to write (.toml or .json)")
-    p.set_defaults(func=_cmd_calibrate)
-    return p
-
-
-def _cmd_calibrate(args: Any) -> int:
-    from pathlib import Path
-
-    from kzforecast.cli import _print_table
-
-    out = Path(args.out)
-    if out.suffix.lower() not in (".toml", ".json"):
-        raise KzForecastError(
-            f"unknown scenario file type {out.suffix!r}", source="--out", allowed=".toml, .json"
-        )
-    if not out.parent.exists() and str(out.parent) not in ("", "."):
-        raise KzForecastError("directory does not exist", source="--out", location=str(out.parent))
-    scenario, report = calibrate(
-        as_of=args.as_of,
-        model=args.model,
-        horizon=args.horizon,
-        parameter_uncertainty=not args.no_parameter_uncertainty,
-    )
-    if out.suffix.lower() == ".json":
-        scenario.to_json(out)
-    else:
-        scenario.to_toml(out)
-    table = report.to_frame()[["status", "estimate", "se", "n", "years", "flag"]]
-    _print_table(table)
-    for note in report.notes:
-        print(f"note: {note}")
-    print(
-        f"\nwrote {out} ({len(report.estimated)} estimated, "
-        f"{len(report.assumptions)} kept as assumptions)"
-    )
-    return 0

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri
 
-from kzforecast._evaluate import TargetPayload, likelihood_words, wilson
-from kzforecast._seeding import SeedLike
-from kzforecast._simulate import simulate
-from kzforecast._summary import Sketch
+from kzforecast.engine.seeding import SeedLike
+from kzforecast.engine.simulate import simulate
 from kzforecast.errors import TargetError
-from kzforecast.results import Simulation
+from kzforecast.results.evaluate import TargetPayload, likelihood_words, wilson
+from kzforecast.results.simulation import Simulation
+from kzforecast.results.summary import Sketch
 from kzforecast.scenario import Scenario
 
 __all__ = ["check", "compare", "what_it_takes"]
@@ -330,7 +330,7 @@ def check_until(
     """
     from dataclasses import replace
 
-    from kzforecast._seeding import GRID_BLOCK, root_seed_sequence
+    from kzforecast.engine.seeding import GRID_BLOCK, root_seed_sequence
 
     if not 0 < precision < 0.5:
         raise ValueError(f"precision must lie in (0, 0.5), got {precision}")

@@ -12,81 +12,16 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, NoReturn
 
 import pandas as pd
 
+from kzforecast.cli import _common as common
+from kzforecast.cli import backtest as cli_backtest
+from kzforecast.cli import calibrate as cli_calibrate
+from kzforecast.cli import sensitivity as cli_sensitivity
 from kzforecast.errors import KzForecastError
 
 __all__ = ["main"]
-
-DEFAULT_PATHS = 20_000
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, exit 2
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    if value > 2_000_000_000:
-        raise argparse.ArgumentTypeError(f"must be at most 2,000,000,000, got {value:,}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def _print_table(df: pd.DataFrame, *, max_colwidth: int = 60) -> None:
-    with pd.option_context(
-        "display.max_rows", 500, "display.max_columns", 50, "display.width", 200,
-        "display.max_colwidth", max_colwidth,
-    ):  # fmt: skip
-        print(df.to_string())
-
-
-def _load_scenario(spec: str) -> Any:
-    from kzforecast.scenario import Scenario, builtin_scenarios
-
-    if spec in builtin_scenarios():
-        return Scenario.builtin(spec)
-    path = Path(spec)
-    if path.suffix.lower() in (".toml", ".json") or path.exists():
-        return Scenario.from_file(path)
-    raise KzForecastError(
-        f"{spec!r} is neither a built-in scenario nor a .toml/.json file",
-        source="--scenario",
-        allowed=", ".join(builtin_scenarios()) + ", or a path to a scenario file",
-    )
-
-
-def _select_targets(spec: str, as_of: int) -> list[Any]:
-    from kzforecast.targets import load_targets
-
-    if spec == "all":
-        return list(load_targets())
-    if spec == "in-force":
-        return list(load_targets(in_force=as_of))
-    if spec == "default":
-        sel = list(load_targets(vintage="2016-07-01"))
-        ids = {(t.id, t.reading) for t in sel}
-        sel += [t for t in load_targets(in_force=as_of) if (t.id, t.reading) not in ids]
-        return sel
-    return list(load_targets(vintage=spec))
 
 
 # ---------------------------------------------------------------- commands
@@ -106,13 +41,13 @@ def _cmd_targets(args: argparse.Namespace) -> int:
         )
     if "gap_rel" in table:
         table["gap_rel"] = table["gap_rel"].map(lambda x: "" if pd.isna(x) else f"{x:+.0%}")
-    _print_table(table.set_index(["id", "reading"]), max_colwidth=90)
+    common.print_table(table.set_index(["id", "reading"]), max_colwidth=90)
     print(f"\n{len(table)} target readings; sources: kzforecast targets --sources "
           "or kzforecast.targets.targets_frame(...)['source_url']")  # fmt: skip
     if args.sources:
         from kzforecast.targets import targets_frame
 
-        _print_table(targets_frame(targets)[["id", "reading", "speaker", "source_url"]],
+        common.print_table(targets_frame(targets)[["id", "reading", "speaker", "source_url"]],
                      max_colwidth=120)  # fmt: skip
     return 0
 
@@ -133,12 +68,12 @@ def _cmd_data(args: argparse.Namespace) -> int:
     if not args.alternatives:
         obs = obs[obs["preferred"]]
     show = obs[["series", "year", "value", "qualifier", "confidence", "source_ids"]]
-    _print_table(show.set_index(["series", "year"]))
+    common.print_table(show.set_index(["series", "year"]))
     used = {s for ids in obs["source_ids"] for s in str(ids).split(";") if s}
     src = sources()
     src = src[src["source_id"].isin(used)]
     print()
-    _print_table(src[["source_id", "outlet", "date", "url"]].set_index("source_id"),
+    common.print_table(src[["source_id", "outlet", "date", "url"]].set_index("source_id"),
                  max_colwidth=100)  # fmt: skip
     return 0
 
@@ -152,7 +87,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         rows.append({"name": name, "as_of": s.as_of, "horizon": s.horizon, "model": s.model,
                      "uncertain parameters": len(s.uncertain_parameters()),
                      "description": s.description})  # fmt: skip
-    _print_table(pd.DataFrame(rows).set_index("name"), max_colwidth=80)
+    common.print_table(pd.DataFrame(rows).set_index("name"), max_colwidth=80)
     return 0
 
 
@@ -166,10 +101,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from kzforecast import simulate
+    from kzforecast.engine.simulate import simulate
     from kzforecast.model.kernel import model_variables
 
-    scenario = _load_scenario(args.scenario)
+    scenario = common.load_scenario(args.scenario)
     simulated = model_variables(scenario.model)
     default = ["vehicle_output", "export_units", "local_content_share", "ckd_share"]
     names = args.variables or [v for v in default if v in simulated]
@@ -183,25 +118,25 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         )
     sim = simulate(scenario, paths=args.paths, seed=args.seed, progress=None)
     table = sim.summary().loc[names][["mean", "p10", "p50", "p90"]]
-    _print_table(table)
+    common.print_table(table)
     print(f"\n{sim.n_paths} paths, seed {args.seed}; quantiles {sim.quantile_accuracy}")
     return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from kzforecast import simulate
-    from kzforecast._check import check
+    from kzforecast.engine.simulate import simulate
+    from kzforecast.results.check import check
 
-    scenario = _load_scenario(args.scenario)
-    targets = _select_targets(args.targets, scenario.as_of)
-    out = _prepare_out(args.out)
+    scenario = common.load_scenario(args.scenario)
+    targets = common.select_targets(args.targets, scenario.as_of)
+    out = common.prepare_out(args.out)
     sim = simulate(scenario, paths=args.paths, seed=args.seed, targets=targets)
     table = check(sim)
     from kzforecast.report.tables import format_check_table
 
     print(f"Scenario {scenario.name!r} (as of {scenario.as_of}, horizon {scenario.horizon}), "
           f"{sim.n_paths:,} paths, seed {args.seed}\n")  # fmt: skip
-    _print_table(format_check_table(table), max_colwidth=70)
+    common.print_table(format_check_table(table), max_colwidth=70)
     if out is not None:
         from kzforecast.report import write_report
 
@@ -210,39 +145,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_out(path: str | None) -> Path | None:
-    if path is None:
-        return None
-    out = Path(path)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".kzforecast-write-test"
-        probe.write_text("", encoding="utf-8")
-        probe.unlink()
-    except OSError as exc:
-        raise KzForecastError(
-            f"cannot write there ({exc.strerror})", source="--out", location=str(out)
-        ) from None
-    return out
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and tests)."""
-    p = _Parser(
+    p = common.Parser(
         prog="kzforecast",
         description="Probabilistic scenarios of Kazakhstan's motor-vehicle industry against "
         "its government's targets.",
     )
     p.add_argument("--version", action="version", version=_version())
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=common.Parser)
 
     c = sub.add_parser("check", help="P(met) of each target under a scenario; writes a report")
     c.add_argument("--scenario", default="baseline", help="built-in name or .toml/.json file")
     c.add_argument("--targets", default="default",
                    help="'default' (the 2016-07-01 targets plus those in force), 'in-force', "
                    "'all', or a vintage (a date like 2016-07-01 or a year)")  # fmt: skip
-    c.add_argument("--paths", type=_positive_int, default=DEFAULT_PATHS)
-    c.add_argument("--seed", type=_seed, default=2016)
+    c.add_argument("--paths", type=common.positive_int, default=common.DEFAULT_PATHS)
+    c.add_argument("--seed", type=common.seed, default=common.DEFAULT_SEED)
     c.add_argument("--out", default="kzforecast-report",
                    help="directory for targets.csv, charts and report.html")  # fmt: skip
     c.set_defaults(func=_cmd_check)
@@ -265,18 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("simulate", help="simulate a scenario and print a summary")
     m.add_argument("--scenario", default="baseline")
-    m.add_argument("--paths", type=_positive_int, default=DEFAULT_PATHS)
-    m.add_argument("--seed", type=_seed, default=2016)
+    m.add_argument("--paths", type=common.positive_int, default=common.DEFAULT_PATHS)
+    m.add_argument("--seed", type=common.seed, default=common.DEFAULT_SEED)
     m.add_argument("--variables", nargs="+")
     m.set_defaults(func=_cmd_simulate)
 
-    from kzforecast.backtest import add_cli as add_backtest
-    from kzforecast.calibrate import add_cli as add_calibrate
-    from kzforecast.sensitivity import add_cli as add_sensitivity
-
-    add_sensitivity(sub)
-    add_calibrate(sub)
-    add_backtest(sub)
+    cli_sensitivity.add_parser(sub)
+    cli_calibrate.add_parser(sub)
+    cli_backtest.add_parser(sub)
 
     v = sub.add_parser("validate", help="check a scenario file and say what is wrong")
     v.add_argument("file")
@@ -285,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from kzforecast import __version__
+    from kzforecast._version import __version__
 
     return f"kzforecast {__version__}"
 
@@ -303,14 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KzForecastError as exc:
         print(f"kzforecast: error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:
+    except OSError as exc:  # the file system refused (missing file, permission, disk full)
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"kzforecast: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
-    except (ValueError, TypeError) as exc:
-        # the public API's argument checks (ValueError/TypeError with a clear message)
-        print(f"kzforecast: error: {exc}", file=sys.stderr)
-        return 2
+    # Anything else (a ValueError, TypeError, ...) is a bug of kzforecast: it propagates
+    # with its traceback instead of being dressed up as a user error.
 
 
 if __name__ == "__main__":  # pragma: no cover

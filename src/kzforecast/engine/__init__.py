@@ -1,4 +1,4 @@
-"""Execution engines: where the fixed grid blocks of a simulation run.
+"""Execution engine: seeding, draws, the block runner and the local and Dask engines.
 
 ``local`` (default) runs chunks of grid blocks in this process (optionally on
 threads); ``dask`` runs them as tasks on a Dask cluster. Every engine returns

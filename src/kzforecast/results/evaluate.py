@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from kzforecast._summary import N_BINS, Sketch, sketch_bins
+from kzforecast.results.summary import N_BINS, Sketch, sketch_bins
 
 Arr = NDArray[np.float64]
 

@@ -1,0 +1,118 @@
+"""Helpers shared by the sub-commands: argument types, table printing, scenario and
+target selection, and the output directory."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from kzforecast.engine.simulate import DEFAULT_PATHS
+from kzforecast.errors import KzForecastError
+
+__all__ = [
+    "DEFAULT_PATHS",
+    "DEFAULT_SEED",
+    "Parser",
+    "load_scenario",
+    "positive_int",
+    "prepare_out",
+    "print_table",
+    "seed",
+    "select_targets",
+]
+
+#: The command line's seed when none is given: its reports are reproducible by default
+#: (the Python API's default is ``None``, fresh entropy recorded in the result).
+DEFAULT_SEED = 2016
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number in [1, 2e9] (underscores allowed)."""
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    if value > 2_000_000_000:
+        raise argparse.ArgumentTypeError(f"must be at most 2,000,000,000, got {value:,}")
+    return value
+
+
+def seed(text: str) -> int:
+    """argparse type: a non-negative integer seed."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def print_table(df: pd.DataFrame, *, max_colwidth: int = 60) -> None:
+    """Print a DataFrame whole (no truncation of rows or columns)."""
+    with pd.option_context(
+        "display.max_rows", 500, "display.max_columns", 50, "display.width", 200,
+        "display.max_colwidth", max_colwidth,
+    ):  # fmt: skip
+        print(df.to_string())
+
+
+def load_scenario(spec: str) -> Any:
+    """A built-in scenario by name, or a scenario file (.toml/.json) by path."""
+    from kzforecast.scenario import Scenario, builtin_scenarios
+
+    if spec in builtin_scenarios():
+        return Scenario.builtin(spec)
+    path = Path(spec)
+    if path.suffix.lower() in (".toml", ".json") or path.exists():
+        return Scenario.from_file(path)
+    raise KzForecastError(
+        f"{spec!r} is neither a built-in scenario nor a .toml/.json file",
+        source="--scenario",
+        allowed=", ".join(builtin_scenarios()) + ", or a path to a scenario file",
+    )
+
+
+def select_targets(spec: str, as_of: int) -> list[Any]:
+    """The targets named by ``--targets``: default, in-force, all or a vintage."""
+    from kzforecast.targets import load_targets
+
+    if spec == "all":
+        return list(load_targets())
+    if spec == "in-force":
+        return list(load_targets(in_force=as_of))
+    if spec == "default":
+        sel = list(load_targets(vintage="2016-07-01"))
+        ids = {(t.id, t.reading) for t in sel}
+        sel += [t for t in load_targets(in_force=as_of) if (t.id, t.reading) not in ids]
+        return sel
+    return list(load_targets(vintage=spec))
+
+
+def prepare_out(path: str | None) -> Path | None:
+    """Create the output directory (if asked for) and check that it can be written."""
+    if path is None:
+        return None
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".kzforecast-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise KzForecastError(
+            f"cannot write there ({exc.strerror})", source="--out", location=str(out)
+        ) from None
+    return out
