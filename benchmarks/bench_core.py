@@ -41,24 +41,23 @@ from scipy import special
 
 import kzforecast
 from kzforecast import Scenario, simulate
+from kzforecast.engine.kernel_inputs import _short, run_kernel
 from kzforecast.engine.seeding import GRID_BLOCK, block_generator, root_seed_sequence
 from kzforecast.engine.simulate import (
     _U_EPS,
     DEFAULT_BLOCK_SIZE,
     _Accumulator,
     _ChunkResult,
-    _concat_params,
-    _concat_shocks,
     _draw_chunk_parameters,
     _draw_chunk_shocks,
-    _draw_parameters,
-    _draw_shocks,
     _param_specs,
     _Plan,
-    _short,
     _Workspace,
+    concat_parameters,
+    concat_shocks,
+    draw_parameters,
+    draw_shocks,
     resolve_initial,
-    run_kernel,
 )
 from kzforecast.model import blocks as mb
 from kzforecast.model.kernel import (
@@ -655,11 +654,11 @@ def summary_detail(plan: _Plan, sc: Scenario, measured: float, repeat: int) -> N
 def kernel_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
     """Cost of the kernel's pieces on one full chunk, scaled to the whole run."""
     blocks = range(BLOCK // GRID_BLOCK)
-    pparts = [_draw_parameters(sc, plan.root, b, GRID_BLOCK, "random") for b in blocks]
-    shocks = _concat_shocks(
-        [_draw_shocks(plan.root, b, len(sc.years), GRID_BLOCK, "random") for b in blocks]
+    pparts = [draw_parameters(sc, plan.root, b, GRID_BLOCK, "random") for b in blocks]
+    shocks = concat_shocks(
+        [draw_shocks(plan.root, b, len(sc.years), GRID_BLOCK, "random") for b in blocks]
     )
-    params = _concat_params(pparts)
+    params = concat_parameters(pparts)
     pl_ = sc.blocks.capacity.plants
     g = {
         "p": {_short(k): v for k, v in params.items() if ".plants." not in k},

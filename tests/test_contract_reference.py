@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 
 from kzforecast import simulate
-from kzforecast.engine.simulate import _draw_parameters, _draw_shocks, resolve_initial
+from kzforecast.engine.simulate import draw_parameters, draw_shocks, resolve_initial
 from kzforecast.scenario import Scenario
 
 from .reference import reference_path
@@ -21,8 +21,8 @@ N_CHECK = 12
 def _compare(scenario: Scenario, seed: int) -> None:
     sim = simulate(scenario, paths=N_PATHS, seed=seed, keep_paths=True)
     root = np.random.SeedSequence(seed)
-    params = _draw_parameters(scenario, root, 0, N_PATHS, "random")
-    shocks = _draw_shocks(root, 0, len(scenario.years), N_PATHS, "random")
+    params = draw_parameters(scenario, root, 0, N_PATHS, "random")
+    shocks = draw_shocks(root, 0, len(scenario.years), N_PATHS, "random")
     init, _ = resolve_initial(scenario)
     shares = scenario.blocks.exports.ordered_destinations().draw(shocks.destinations)
     # the trend model draws no plant parameters (it is for output alone)

@@ -770,17 +770,17 @@ def _draw_noise(
     scenario: Scenario, root: np.random.SeedSequence, start: int, stop: int, n_years: int
 ) -> _Noise:
     from kzforecast.engine.simulate import (
-        _concat_params,
-        _concat_shocks,
-        _draw_parameters,
-        _draw_shocks,
+        concat_parameters,
+        concat_shocks,
+        draw_parameters,
+        draw_shocks,
     )
 
     b0, b1 = start // GRID_BLOCK, (stop - 1) // GRID_BLOCK + 1
     blocks = range(b0, b1)
-    shocks = _concat_shocks([_draw_shocks(root, b, n_years, GRID_BLOCK, "random") for b in blocks])
-    params = _concat_params(
-        [_draw_parameters(scenario, root, b, GRID_BLOCK, "random") for b in blocks]
+    shocks = concat_shocks([draw_shocks(root, b, n_years, GRID_BLOCK, "random") for b in blocks])
+    params = concat_parameters(
+        [draw_parameters(scenario, root, b, GRID_BLOCK, "random") for b in blocks]
     )
     lo, hi = start - b0 * GRID_BLOCK, stop - b0 * GRID_BLOCK
     cut = type(shocks)(
@@ -805,10 +805,10 @@ def _model_output(
     first = int(years[0])
     if _is_target(target_or_statistic):
         from kzforecast.results.evaluate import (
-            _years_needed,
             make_getter,
             metric_status,
             target_values,
+            years_needed,
         )
 
         t = target_or_statistic
@@ -817,7 +817,7 @@ def _model_output(
         past_needed = (
             t.due_year is not None
             and t.timing != "none"
-            and any(y <= scenario.as_of for y in _years_needed(t, scenario.as_of))
+            and any(y <= scenario.as_of for y in years_needed(t, scenario.as_of))
         )
         if hist is None:
             if past_needed:
@@ -984,7 +984,8 @@ def model_sobol_indices(
     >>> float(t.loc["blocks.processing.g_P", "ST"])
     0.0
     """
-    from kzforecast.engine.simulate import _concat_shocks, resolve_initial, run_kernel
+    from kzforecast.engine.kernel_inputs import run_kernel
+    from kzforecast.engine.simulate import concat_shocks, resolve_initial
 
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}")
@@ -1043,7 +1044,7 @@ def model_sobol_indices(
                 else:
                     p_all[path] = np.concatenate(vals)
         noise = [w for _, w, _ in variants]
-        shocks = _concat_shocks([w.shocks for w in noise])
+        shocks = concat_shocks([w.shocks for w in noise])
         shares = np.concatenate([w.shares for w in noise], axis=-1)
         values = run_kernel(scenario, p_all, shocks, init, shares)
         y = output(values)

@@ -26,6 +26,7 @@ from scipy import special
 from scipy.stats import qmc
 
 from kzforecast._version import __version__
+from kzforecast.engine.kernel_inputs import run_kernel
 from kzforecast.engine.seeding import (
     GRID_BLOCK,
     STREAM,
@@ -38,12 +39,10 @@ from kzforecast.errors import ScenarioError
 from kzforecast.model.kernel import (
     SHOCK_SHAPES,
     Initial,
-    PlantArrays,
     Shocks,
     model_streams,
     model_uses_block,
     model_variables,
-    run_paths,
 )
 from kzforecast.results.simulation import Simulation
 from kzforecast.results.summary import (
@@ -56,7 +55,15 @@ from kzforecast.results.summary import (
 )
 from kzforecast.scenario import DESTINATIONS, Scenario
 
-__all__ = ["resolve_initial", "simulate"]
+__all__ = [
+    "DEFAULT_PATHS",
+    "concat_parameters",
+    "concat_shocks",
+    "draw_parameters",
+    "draw_shocks",
+    "resolve_initial",
+    "simulate",
+]
 
 Arr = NDArray[np.float64]
 Sampling = Literal["random", "antithetic", "sobol"]
@@ -72,10 +79,6 @@ instead of 22), and measured fastest or within 4% of it on a 2-core machine."""
 
 BlockHook = Callable[[int, Arr, dict[str, Any]], Any]
 """Called per grid block with (block index, values (V, T, n), parameters); returns a payload."""
-
-
-def _short(path: str) -> str:
-    return path.rsplit(".", 1)[-1]
 
 
 def _normals(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling) -> Arr:
@@ -144,7 +147,7 @@ def _param_specs(scenario: Scenario) -> tuple[tuple[_ParamSpec, ...], Any]:
     return tuple(specs), factor
 
 
-def _draw_parameters(
+def draw_parameters(
     scenario: Scenario, root: np.random.SeedSequence, block: int, n: int, sampling: Sampling
 ) -> dict[str, Any]:
     """Per-path parameter values of one grid block by dotted path (floats for point masses)."""
@@ -200,7 +203,7 @@ def _draw_chunk_parameters(
     return out
 
 
-def _draw_shocks(
+def draw_shocks(
     root: np.random.SeedSequence,
     block: int,
     n_years: int,
@@ -235,7 +238,7 @@ def _draw_chunk_shocks(
 ) -> Shocks:
     """The shocks of consecutive grid blocks, side by side along the path axis.
 
-    The same numbers as concatenating ``_draw_shocks`` of each block; with plain
+    The same numbers as concatenating ``draw_shocks`` of each block; with plain
     random sampling each block's variates are drawn into a reused block buffer
     (``Generator.standard_normal(out=...)``) and copied into the chunk's buffers,
     so a chunk allocates nothing.
@@ -267,7 +270,7 @@ def _draw_chunk_shocks(
                 gen.standard_normal(out=tmp)
                 dest[:, sl] = tmp[:, :m]
         else:
-            part = _draw_shocks(root, b, n_years, m, sampling, model)
+            part = draw_shocks(root, b, n_years, m, sampling, model)
             for stream in streams:
                 normal[stream][..., sl] = part.normal[stream]
                 uniform[stream][..., sl] = part.uniform[stream]
@@ -316,7 +319,7 @@ def _run_chunk_cached(plan: _Plan, blocks: range, *, keep: bool, hook: BlockHook
     return _run_chunk(plan, blocks, keep=keep, hook=hook, workspace=ws)
 
 
-def _concat_shocks(parts: Sequence[Shocks]) -> Shocks:
+def concat_shocks(parts: Sequence[Shocks]) -> Shocks:
     if len(parts) == 1:
         return parts[0]
     return Shocks(
@@ -326,7 +329,7 @@ def _concat_shocks(parts: Sequence[Shocks]) -> Shocks:
     )
 
 
-def _concat_params(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def concat_parameters(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     if len(parts) == 1:
         return parts[0]
     out: dict[str, Any] = {}
@@ -454,42 +457,6 @@ class _Plan:
 
     def block_len(self, b: int) -> int:
         return min(GRID_BLOCK, self.n_paths - (b - self.first_block) * GRID_BLOCK)
-
-
-def run_kernel(
-    scenario: Scenario,
-    params: dict[str, Any],
-    shocks: Shocks,
-    init: Initial,
-    shares: Arr,
-    out: Arr | None = None,
-) -> Arr:
-    """Run the kernel for drawn parameters (by dotted path): map them to the kernel's short
-    names and build the plants' capacities and first operating years
-    (``planned_start + ceil(delay)``)."""
-    short = {_short(k): v for k, v in params.items() if ".plants." not in k}
-    if scenario.model == "trend":
-        return run_paths(
-            short, shocks, init, scenario.years, as_of=scenario.as_of, model="trend", out=out
-        )
-    plants = scenario.blocks.capacity.plants
-    caps = [params[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(plants))]
-    first = [
-        pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
-        for i, pl in enumerate(plants)
-    ]
-    return run_paths(
-        short,
-        shocks,
-        init,
-        scenario.years,
-        as_of=scenario.as_of,
-        model=scenario.model,
-        export_start_year=scenario.blocks.exports.start_year,
-        plants=PlantArrays(caps, first),
-        destination_shares=shares,
-        out=out,
-    )
 
 
 @dataclass

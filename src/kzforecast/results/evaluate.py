@@ -112,7 +112,7 @@ def metric_status(
                 f"not modelled: this scenario's model simulates only {', '.join(variables)}, "
                 f"not {', '.join(absent)} (the trend model is for output alone)"
             )
-    years = _years_needed(t, as_of)
+    years = years_needed(t, as_of)
     past = [y for y in years if y <= as_of]
     for series in _series_needed(t):
         for y in past:
@@ -147,7 +147,7 @@ def _series_needed(t: Any) -> list[str]:
     return ["capacity" if var == "capacity" else var]
 
 
-def _years_needed(t: Any, as_of: int) -> list[int]:
+def years_needed(t: Any, as_of: int) -> list[int]:
     due = int(t.due_year)
     years: list[int] = []
     if t.transform == "cumulative":
