@@ -15,7 +15,7 @@ skips 1e6) over a 10-year horizon it prints
 
 then a breakdown of the 1e5-path structural run by stage (parameter draws,
 shock draws, the kernel ``run_paths``, the summaries: moments per grid block, sketch per chunk),
-measured by calling the internal functions the way ``_run_chunk`` does, and a
+measured by calling the internal functions the way ``run_chunk`` does, and a
 finer split of the kernel and of the summaries.
 
 Every figure is measured in this run and printed; nothing is asserted.
@@ -41,39 +41,35 @@ from scipy import special
 
 import kzforecast
 from kzforecast import Scenario, simulate
-from kzforecast.engine.kernel_inputs import _short, run_kernel
-from kzforecast.engine.seeding import GRID_BLOCK, block_generator, root_seed_sequence
-from kzforecast.engine.simulate import (
-    _U_EPS,
-    DEFAULT_BLOCK_SIZE,
-    _Accumulator,
-    _ChunkResult,
-    _draw_chunk_parameters,
-    _draw_chunk_shocks,
-    _param_specs,
-    _Plan,
-    _Workspace,
+from kzforecast.engine.draws import (
+    U_EPS,
     concat_parameters,
     concat_shocks,
+    draw_chunk_parameters,
+    draw_chunk_shocks,
     draw_parameters,
     draw_shocks,
-    resolve_initial,
+    param_specs,
 )
+from kzforecast.engine.initial import resolve_initial
+from kzforecast.engine.kernel_inputs import run_kernel
+from kzforecast.engine.runner import DEFAULT_BLOCK_SIZE, Accumulator, ChunkResult, Plan
+from kzforecast.engine.seeding import GRID_BLOCK, block_generator, root_seed_sequence
+from kzforecast.engine.workspace import Workspace
 from kzforecast.model import blocks as mb
 from kzforecast.model.kernel import (
     VARIABLES,
-    PlantArrays,
     model_streams,
     model_uses_block,
     model_variables,
     run_paths,
 )
 from kzforecast.results.summary import (
-    _BASE,
-    _SHIFT,
-    _TOP,
     ALPHA,
     N_BINS,
+    RAW_MAX,
+    RAW_MIN,
+    RAW_SHIFT,
     block_moments,
     sparse_sketch_of,
 )
@@ -243,7 +239,7 @@ def _cpu_name() -> str:
 
 def uncertain_drawn(sc: Scenario) -> int:
     """How many uncertain parameters simulate() draws for this scenario's model."""
-    return sum(1 for spec in _param_specs(sc)[0] if spec.fixed_value is None)
+    return sum(1 for spec in param_specs(sc)[0] if spec.fixed_value is None)
 
 
 def variate_counts(sc: Scenario) -> tuple[int, int]:
@@ -313,7 +309,7 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
         for k, d in sc.parameters().items()
         if model_uses_block(sc.model, k.split(".")[1]) or k in corr_names
     }
-    short_of = {k: _short(k) for k in params if ".plants." not in k}
+    short_of = {k: k.rsplit(".", 1)[-1] for k in params if ".plants." not in k}
     samplers = {k: _python_sampler(d) for k, d in params.items()}
     nd = statistics.NormalDist()
     plants = sc.blocks.capacity.plants
@@ -480,16 +476,15 @@ def python_loop(sc: Scenario, n_paths: int, seed: int = 1) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------- breakdown
-def _prepare_chunks(sc: Scenario, paths: int, seed: int) -> tuple[_Plan, list[range]]:
+def _prepare_chunks(sc: Scenario, paths: int, seed: int) -> tuple[Plan, list[range]]:
     init, _ = resolve_initial(sc)
-    plan = _Plan(sc, root_seed_sequence(seed), init, paths, "random")
-    per = DEFAULT_BLOCK_SIZE[sc.model] // GRID_BLOCK
-    chunks = [range(s, min(s + per, plan.n_blocks)) for s in range(0, plan.n_blocks, per)]
-    return plan, chunks
+    blocks = range(-(-paths // GRID_BLOCK))
+    plan = Plan(sc, root_seed_sequence(seed), init, paths, "random", blocks)
+    return plan, plan.chunks(DEFAULT_BLOCK_SIZE[sc.model])
 
 
 def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
-    """Replay simulate()'s chunk loop (_run_chunk + the merge) with a clock around each stage.
+    """Replay simulate()'s chunk loop (run_chunk + the merge) with a clock around each stage.
 
     Same calls, same order, same reused work buffers as a real run; per stage
     the minimum over ``repeat`` replays is kept.
@@ -498,8 +493,8 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
     years = sc.years
     dirichlet = sc.blocks.exports.ordered_destinations()
     keys = [
-        "parameter draws  (_draw_chunk_parameters)",
-        "shock draws      (_draw_chunk_shocks)",
+        "parameter draws  (draw_chunk_parameters)",
+        "shock draws      (draw_chunk_shocks)",
         "dest. shares     (Dirichlet.draw)",
         "kernel           (run_kernel into a buffer)",
         "moments per grid block (block_moments)",
@@ -511,17 +506,17 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
 
     def replay() -> tuple[dict[str, float], float]:
         acc = dict.fromkeys(keys, 0.0)
-        ws = _Workspace()
-        merged = _Accumulator()
+        ws = Workspace()
+        merged = Accumulator()
         t_all = clock()
         for c in chunks:
             sizes = [plan.block_len(b) for b in c]
             n = sum(sizes)
             shape = (len(VARIABLES), len(years), n)
             t0 = clock()
-            params = _draw_chunk_parameters(sc, plan.root, c, sizes, "random")
+            params = draw_chunk_parameters(sc, plan.root, c, sizes, "random")
             t1 = clock()
-            shocks = _draw_chunk_shocks(plan.root, c, sizes, len(years), "random", ws)
+            shocks = draw_chunk_shocks(plan.root, c, sizes, len(years), "random", ws)
             t2 = clock()
             shares = dirichlet.draw(shocks.destinations)
             t3 = clock()
@@ -533,7 +528,7 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
             t6 = clock()
             sketch = sparse_sketch_of(values, vmin, vmax, bins=values.view(np.int64))
             t7 = clock()
-            merged.add(_ChunkResult(moments, vmin, vmax, sketch, [], None))
+            merged.add(ChunkResult(moments, vmin, vmax, sketch, [], None))
             t8 = clock()
             for k, (ta, tb) in zip(
                 keys, zip((t0, t1, t2, t3, t4, t5, t6, t7), (t1, t2, t3, t4, t5, t6, t7, t8))
@@ -564,12 +559,12 @@ def breakdown(sc: Scenario, paths: int, total: float, repeat: int) -> None:
     return None
 
 
-def param_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
+def param_detail(sc: Scenario, plan: Plan, measured: float) -> None:
     """Where the parameter draws go: generator set-up + normals + ndtr, and ppf per family
     (per grid block of 4096 paths, scaled to the run)."""
     n_blocks = plan.n_blocks
     z = np.random.default_rng(1).standard_normal(GRID_BLOCK)
-    unc = {sp.path: sp.dist for sp in _param_specs(sc)[0] if sp.fixed_value is None}
+    unc = {sp.path: sp.dist for sp in param_specs(sc)[0] if sp.fixed_value is None}
     per_family: dict[str, list[float]] = {}
     for d in unc.values():
         t = best(lambda d=d: d.ppf_from_normal(z), repeat=5, number=5) * n_blocks
@@ -599,7 +594,7 @@ def param_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
     print()
 
 
-def summary_detail(plan: _Plan, sc: Scenario, measured: float, repeat: int) -> None:
+def summary_detail(plan: Plan, sc: Scenario, measured: float, repeat: int) -> None:
     """The summary stages split further, on one full chunk of simulated values."""
     sim = simulate(sc, paths=BLOCK, seed=1, keep_paths=True)
     values = np.ascontiguousarray(sim.paths.transpose(0, 2, 1))  # (V, T, n) as run_paths
@@ -609,10 +604,10 @@ def summary_detail(plan: _Plan, sc: Scenario, measured: float, repeat: int) -> N
     bins = np.empty(values.shape, dtype=np.int64)
     vmin, vmax = values.min(axis=-1), values.max(axis=-1)
     cells = values.shape[0] * values.shape[1]
-    raw = np.right_shift(values.view(np.int64), _SHIFT).reshape(cells, -1)
-    lo = np.clip(raw.min(axis=1), _BASE, _TOP)
-    width = np.clip(raw.max(axis=1), _BASE, _TOP) - lo + 1
-    idx = np.clip(raw, _BASE, _TOP) + (np.cumsum(width) - width - lo)[:, None]
+    raw = np.right_shift(values.view(np.int64), RAW_SHIFT).reshape(cells, -1)
+    lo = np.clip(raw.min(axis=1), RAW_MIN, RAW_MAX)
+    width = np.clip(raw.max(axis=1), RAW_MIN, RAW_MAX) - lo + 1
+    idx = np.clip(raw, RAW_MIN, RAW_MAX) + (np.cumsum(width) - width - lo)[:, None]
 
     def sums() -> None:
         for i in range(len(sizes)):
@@ -631,7 +626,7 @@ def summary_detail(plan: _Plan, sc: Scenario, measured: float, repeat: int) -> N
         ),
         (
             "  bit shift into the int64 buffer",
-            lambda: np.right_shift(values.view(np.int64), _SHIFT, out=bins),
+            lambda: np.right_shift(values.view(np.int64), RAW_SHIFT, out=bins),
         ),
         (
             "  np.bincount over the compact cell ranges",
@@ -651,7 +646,7 @@ def summary_detail(plan: _Plan, sc: Scenario, measured: float, repeat: int) -> N
     kernel_detail(sc, plan, measured)
 
 
-def kernel_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
+def kernel_detail(sc: Scenario, plan: Plan, measured: float) -> None:
     """Cost of the kernel's pieces on one full chunk, scaled to the whole run."""
     blocks = range(BLOCK // GRID_BLOCK)
     pparts = [draw_parameters(sc, plan.root, b, GRID_BLOCK, "random") for b in blocks]
@@ -659,35 +654,21 @@ def kernel_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
         [draw_shocks(plan.root, b, len(sc.years), GRID_BLOCK, "random") for b in blocks]
     )
     params = concat_parameters(pparts)
-    pl_ = sc.blocks.capacity.plants
+    # the kernel's typed inputs, built once outside the clock (lazy import: this needs the
+    # kernel API of kzforecast.model.params)
+    from kzforecast.engine.kernel_inputs import kernel_parameters
+    from kzforecast.model.params import StructuralParams
+
+    shares = sc.blocks.exports.destinations.draw(np.clip(shocks.destinations, U_EPS, 1 - U_EPS))
+    mp = kernel_parameters(sc, params, shares)
+    assert isinstance(mp, StructuralParams)
     g = {
-        "p": {_short(k): v for k, v in params.items() if ".plants." not in k},
-        "plants": PlantArrays(
-            [params[f"blocks.capacity.plants.{i}.capacity"] for i in range(len(pl_))],
-            [
-                pl.planned_start + np.ceil(params[f"blocks.capacity.plants.{i}.delay"] - 1e-9)
-                for i, pl in enumerate(pl_)
-            ],
-        ),
-        "shares": sc.blocks.exports.destinations.draw(
-            np.clip(shocks.destinations, _U_EPS, 1 - _U_EPS)
-        ),
+        "p": {k.rsplit(".", 1)[-1]: v for k, v in params.items() if ".plants." not in k},
+        "plants": mp.capacity.plants,
+        "shares": shares,
     }
     paths = plan.n_paths
-    whole = best(
-        lambda: run_paths(
-            g["p"],
-            shocks,
-            plan.init,
-            sc.years,
-            as_of=sc.as_of,
-            model=sc.model,
-            export_start_year=sc.blocks.exports.start_year,
-            plants=g["plants"],
-            destination_shares=g["shares"],
-        ),
-        7,
-    )
+    whole = best(lambda: run_paths(mp, shocks, plan.init, sc.years, as_of=sc.as_of), 7)
     p = g["p"]
     n = shocks.destinations.shape[1]
     scale = paths / n  # chunks-worth of work in the whole run
@@ -712,16 +693,12 @@ def kernel_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
     capacity = g["plants"].capacity
 
     def fx() -> None:
+        z0, r0 = np.zeros(n), np.zeros(n)
         for t in range(ny):
             mb.exchange_rate_step(
-                p["mu_z"],
-                p["s_z"],
-                p["p_dev"],
-                p["jump_mean"],
-                p["jump_sd"],
-                p["b_r"],
-                p["mu_r"],
-                p["s_r"],
+                z0,
+                r0,
+                mp.exchange_rate,
                 e["exchange_rate"][0, t],
                 e["exchange_rate"][1, t],
                 e["exchange_rate"][2, t],
@@ -730,7 +707,7 @@ def kernel_detail(sc: Scenario, plan: _Plan, measured: float) -> None:
 
     def market() -> None:
         for t in range(ny):
-            mb.market_step(log_m, p["mu_M"], p["b_M"], p["s_M"], dz, e["market"][0, t])
+            mb.market_step(log_m, mp.market, dz, e["market"][0, t])
 
     def dshare() -> None:
         for t in range(ny):

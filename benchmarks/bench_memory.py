@@ -83,8 +83,8 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from bench_core import header
 
+    from kzforecast.engine.runner import DEFAULT_BLOCK_SIZE
     from kzforecast.engine.seeding import GRID_BLOCK
-    from kzforecast.engine.simulate import DEFAULT_BLOCK_SIZE
     from kzforecast.model.kernel import model_streams, model_variables
     from kzforecast.results.summary import N_BINS
 

@@ -36,6 +36,16 @@ def _adjust(level: float, k: float, ceiling: float, s: float, e: float) -> float
     return ceiling * _expit(_logit(ratio) + s * e)
 
 
+def _block(par: dict[str, float], block: str) -> dict[str, float]:
+    """One block's parameters by field name, from values by dotted path."""
+    prefix = f"blocks.{block}."
+    return {
+        k[len(prefix) :]: v
+        for k, v in par.items()
+        if k.startswith(prefix) and "." not in k[len(prefix) :]
+    }
+
+
 def reference_path(
     scenario: Scenario,
     par: dict[str, float],
@@ -46,7 +56,15 @@ def reference_path(
     init: Any,
     i: int,
 ) -> dict[str, list[float]]:
-    """Simulate path ``i``. ``normal[stream][series][t][i]`` are its shocks."""
+    """Simulate path ``i``. ``par`` holds its parameter values by dotted path
+    (``blocks.market.mu_M``), ``normal[stream][series][t][i]`` its shocks."""
+    fx, mk, ds, ex, cp, op, lc, cs, pr, tr = (
+        _block(par, b)
+        for b in (
+            "exchange_rate", "market", "domestic_share", "exports", "capacity",
+            "output", "local_content", "ckd_share", "processing", "trend",
+        )
+    )  # fmt: skip
     years = list(range(scenario.as_of + 1, scenario.horizon + 1))
     out: dict[str, list[float]] = {}
 
@@ -66,18 +84,18 @@ def reference_path(
     lq, g = math.log(init.vehicle_output), init.output_growth
     for t, year in enumerate(years):
         e_z, e_j, e_r = (normal["exchange_rate"][k][t][i] for k in range(3))
-        dev = uniform["exchange_rate"][0][t][i] < par["p_dev"]
-        jump = max(par["jump_mean"] + par["jump_sd"] * e_j, 0.0) if dev else 0.0
-        dz = par["mu_z"] + par["s_z"] * e_z + jump
-        dr = par["b_r"] * dz + par["mu_r"] + par["s_r"] * e_r
+        dev = uniform["exchange_rate"][0][t][i] < fx["p_dev"]
+        jump = max(fx["jump_mean"] + fx["jump_sd"] * e_j, 0.0) if dev else 0.0
+        dz = fx["mu_z"] + fx["s_z"] * e_z + jump
+        dr = fx["b_r"] * dz + fx["mu_r"] + fx["s_r"] * e_r
         z = min(z + dz, CAP)
         r = min(r + dr, CAP)
         if scenario.model == "trend":  # output alone, driven by the devaluation jump
             g = (
-                par["mu_q"]
-                + par["phi"] * (g - par["mu_q"])
-                + par["s_q"] * normal["trend"][0][t][i]
-                - par["b_q"] * jump
+                tr["mu_q"]
+                + tr["phi"] * (g - tr["mu_q"])
+                + tr["s_q"] * normal["trend"][0][t][i]
+                - tr["b_q"] * jump
             )
             lq = min(lq + g, CAP)
             rec("vehicle_output", math.exp(lq))
@@ -85,31 +103,31 @@ def reference_path(
             rec("rub_kzt", math.exp(r))
             rec("devaluation", 1.0 if jump > 0 else 0.0)
             continue
-        m = min(m + par["mu_M"] - par["b_M"] * dz + par["s_M"] * normal["market"][0][t][i], CAP)
-        ls += par["k_S"] + par["s_S"] * normal["domestic_share"][0][t][i]
+        m = min(m + mk["mu_M"] - mk["b_M"] * dz + mk["s_M"] * normal["market"][0][t][i], CAP)
+        ls += ds["k_S"] + ds["s_S"] * normal["domestic_share"][0][t][i]
         sales, share = math.exp(m), _expit(ls)
         if year < start:
             xs = 0.0
         else:
             if not started:
-                lx = math.log(par["x_start"]) if par["x_start"] > 0 else -math.inf
+                lx = math.log(ex["x_start"]) if ex["x_start"] > 0 else -math.inf
                 started = True
             else:
                 lx = min(
-                    lx + par["mu_X"] + par["b_X"] * dr + par["s_X"] * normal["exports"][0][t][i],
+                    lx + ex["mu_X"] + ex["b_X"] * dr + ex["s_X"] * normal["exports"][0][t][i],
                     CAP,
                 )
             xs = math.exp(lx)
-        cap = par["existing"] + sum(c for c, y in plants if year >= y)
+        cap = cp["existing"] + sum(c for c, y in plants if year >= y)
         demand = share * sales + xs
-        q = min(par["u_max"] * cap, demand)
+        q = min(op["u_max"] * cap, demand)
         rho = q / demand if demand > 0 else 1.0
         d, x = share * sales * rho, min(xs * rho, q)
-        loc = _adjust(loc, par["k_L"], par["L_max"], par["s_L"], normal["local_content"][0][t][i])
-        ckd = _adjust(ckd, par["k_C"], par["C_max"], par["s_C"], normal["ckd_share"][0][t][i])
-        lpi = min(lpi + par["g_P"] + par["s_P"] * normal["processing"][0][t][i], CAP)
-        lpe = min(lpe + par["g_E"] + par["s_E"] * normal["processing"][1][t][i], CAP)
-        lpv = min(lpv + par["g_I"] + par["s_I"] * normal["processing"][2][t][i], CAP)
+        loc = _adjust(loc, lc["k_L"], lc["L_max"], lc["s_L"], normal["local_content"][0][t][i])
+        ckd = _adjust(ckd, cs["k_C"], cs["C_max"], cs["s_C"], normal["ckd_share"][0][t][i])
+        lpi = min(lpi + pr["g_P"] + pr["s_P"] * normal["processing"][0][t][i], CAP)
+        lpe = min(lpe + pr["g_E"] + pr["s_E"] * normal["processing"][1][t][i], CAP)
+        lpv = min(lpv + pr["g_I"] + pr["s_I"] * normal["processing"][2][t][i], CAP)
         inv = math.exp(lpv)
         rec("vehicle_output", q)
         rec("capacity", cap)
@@ -128,6 +146,6 @@ def reference_path(
         rec("processing_output_index", math.exp(lpi))
         rec("processing_exports_usd_bn", math.exp(lpe))
         rec("processing_investment_kzt_trn", inv)
-        rec("processing_state_investment_kzt_trn", inv * par["theta"])
-        rec("processing_private_investment_kzt_trn", inv - inv * par["theta"])
+        rec("processing_state_investment_kzt_trn", inv * pr["theta"])
+        rec("processing_private_investment_kzt_trn", inv - inv * pr["theta"])
     return out

@@ -27,7 +27,13 @@ def real_param(lo: float, hi: float) -> st.SearchStrategy[Any]:
     uniform = st.tuples(_f(lo, hi), _f(lo, hi)).map(
         lambda t: {"dist": "uniform", "low": min(t), "high": max(t)}
     )
-    return st.one_of(fixed, normal, uniform)
+    triangular = (
+        st.lists(_f(lo, hi), min_size=3, max_size=3)
+        .map(sorted)
+        .filter(lambda t: t[0] < t[2])
+        .map(lambda t: {"dist": "triangular", "low": t[0], "mode": t[1], "high": t[2]})
+    )
+    return st.one_of(fixed, normal, uniform, triangular)
 
 
 def nonneg_param(hi: float) -> st.SearchStrategy[Any]:
@@ -57,7 +63,10 @@ def unit_param(lo: float = 0.0, hi: float = 1.0) -> st.SearchStrategy[Any]:
         _f(0.5, 10.0),
         _f(0.5, 10.0),
     )
-    return st.one_of(fixed, beta)
+    uniform = st.tuples(_f(lo, hi), _f(lo, hi)).map(
+        lambda t: {"dist": "uniform", "low": min(t), "high": max(t)}
+    )
+    return st.one_of(fixed, beta, uniform)
 
 
 @st.composite

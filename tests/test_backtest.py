@@ -17,8 +17,12 @@ from kzforecast.analysis.backtest import (
     crps_sample,
     pit_sample,
 )
+from kzforecast.analysis.calibrate import calibrate
 from kzforecast.cli.backtest import add_parser
-from kzforecast.errors import KzForecastError
+from kzforecast.data import load_history
+from kzforecast.engine.simulate import simulate
+from kzforecast.errors import ArgumentError, ArgumentTypeError, KzForecastError
+from kzforecast.report.backtest_charts import coverage_chart, fan_charts, pit_chart
 
 
 def _mean_abs_to_normal(x: np.ndarray, mu: float, sigma: float) -> np.ndarray:
@@ -101,6 +105,7 @@ def synthetic_scores() -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+@pytest.mark.slow
 def test_backtest_coverage_near_nominal_on_a_random_walk(synthetic_scores: pd.DataFrame) -> None:
     for method in ("model", "naive"):
         s = synthetic_scores[synthetic_scores["method"] == method]
@@ -133,8 +138,21 @@ def test_backtest_on_shipped_data_and_charts() -> None:
     assert {"crps", "coverage_80", "ape"} <= set(summ.columns)
     from matplotlib.figure import Figure
 
-    for fig in (res.plot_pit(), res.plot_coverage(), res.plot_fans()):
+    for fig in (
+        pit_chart(res),
+        coverage_chart(res),
+        fan_charts(res),
+        fan_charts(res, method="naive"),
+    ):
         assert isinstance(fig, Figure)
+    # a compact repr, an HTML view with the summary, the tidy scores
+    assert repr(res).startswith("BacktestResult(model='trend', vintages=2018-2022 (2), horizon=3")
+    assert "scored: model" in repr(res)
+    assert "<table" in res._repr_html_()
+    frame = res.to_frame()
+    assert frame.equals(sc)
+    assert frame is not sc
+    assert res.seed == {"entropy": 0, "spawn_key": []}
 
 
 def test_backtest_errors() -> None:
@@ -146,6 +164,40 @@ def test_backtest_errors() -> None:
         backtest(vintages=[2030], horizon=1)
     with pytest.raises(KzForecastError, match="too few vehicle-output"):
         backtest(vintages=[2017], horizon=1)
+    with pytest.raises(ArgumentError, match="paths must be >= 2"):
+        backtest(vintages=[2020], horizon=1, paths=1)
+    with pytest.raises(ArgumentTypeError, match="horizon must be an integer"):
+        backtest(vintages=[2020], horizon=1.5)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="vehicle_output column"):
+        backtest(pd.DataFrame({"usd_kzt": [1.0]}), vintages=[2020], horizon=1)
+
+
+def test_backtest_seed_is_drawn_once_recorded_and_repeatable() -> None:
+    """seed=None draws fresh entropy, recorded in the result; an int seed s runs vintage v
+    with the seed [s, v]."""
+
+    def run(seed: int | np.random.SeedSequence | None) -> pd.DataFrame:
+        res = backtest(vintages=[2021], horizon=2, paths=1000, seed=seed, targets=[])
+        runs.append(res.seed)
+        return res.fans
+
+    runs: list[dict[str, object]] = []
+    fresh = run(None)
+    entropy = runs[0]["entropy"]
+    assert isinstance(entropy, int)
+    assert runs[0]["spawn_key"] == []
+    pd.testing.assert_frame_equal(run(entropy), fresh)
+    pd.testing.assert_frame_equal(run(np.random.SeedSequence(entropy)), fresh)
+    assert runs[1] == runs[2] == runs[0]
+    # the vintage's own run, by hand
+    history = load_history()
+    scenario, _ = calibrate(history, as_of=2021, model="trend", horizon=2023)
+    sim = simulate(
+        scenario, paths=1000, seed=[5, 2021], keep_paths=True, history=history.loc[:2021]
+    )
+    by_hand = np.quantile(sim.values("vehicle_output"), [0.05, 0.5, 0.95], axis=0)
+    fans = run(5).set_index(["method", "year"]).loc["model"]
+    assert np.array_equal(fans[["p05", "p50", "p95"]].to_numpy().T, by_hand)
 
 
 def test_backtest_cli(tmp_path) -> None:
@@ -164,6 +216,7 @@ def test_backtest_cli(tmp_path) -> None:
         args.func(args)
 
 
+@pytest.mark.slow
 def test_backtest_pit_of_the_trend_model_on_its_own_series_is_uniform(
     synthetic_scores: pd.DataFrame,
 ) -> None:

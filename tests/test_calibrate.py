@@ -237,3 +237,18 @@ def test_calibration_recovers_known_parameters_of_a_synthetic_history() -> None:
         assert abs(e.estimate - value) < 4.5 * e.se, (name, e.estimate, e.se)
         # and the test would notice a wrong answer: half the true value is far outside
         assert abs(e.estimate - value / 2) > 2 * e.se, (name, e.estimate, e.se)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [("usd_kzt", "x", "not a number"), ("usd_kzt", 0.0, "> 0"),
+     ("processing_real_growth", 4.4, "not 4.4")],
+)  # fmt: skip
+def test_calibrate_names_the_bad_history_cell(column: str, value: object, words: str) -> None:
+    import kzforecast as kz
+    from kzforecast.errors import KzForecastError
+
+    h = kz.load_history().astype(object)
+    h.loc[2012, column] = value
+    with pytest.raises(KzForecastError, match=rf"history\.{column}\[2012\].*{words}"):
+        kz.calibrate(h, as_of=2020)

@@ -218,3 +218,21 @@ def test_cumulative_target_with_a_missing_past_year_is_not_evaluated() -> None:
     res = check(simulate(trend_scenario(), paths=4096, seed=1, targets=[t], history=history))
     assert res["status"].iloc[0] == "no history: vehicle_output 2023 is needed and missing"
     assert math.isnan(res["p_met"].iloc[0])
+
+
+def test_seedless_calls_share_one_recorded_seed_across_their_runs() -> None:
+    from kzforecast import check_until
+
+    t = make_target(threshold=150_000.0)
+    sc = trend_scenario()
+    table = compare({"a": sc, "b": sc.model_copy(update={"name": "b"})}, [t], paths=4096)
+    assert table["a"].equals(table["b"])  # common random numbers without a seed too
+    seed = np.random.SeedSequence(table.attrs["seed"]["entropy"])
+    assert compare({"a": sc, "b": sc}, [t], paths=4096, seed=seed).equals(table)
+    res, _ = check_until(sc, [t], precision=0.02, batch=4096, max_paths=8192)
+    again, _ = check_until(sc, [t], precision=0.02, batch=4096, max_paths=8192,
+                           seed=res.attrs["seed"]["entropy"])  # fmt: skip
+    assert again["p_met"].equals(res["p_met"])
+    found = what_it_takes(sc, t, lever="blocks.trend.mu_q", probability=0.5, paths=4096,
+                          bounds=(-0.1, 0.3), tol=0.01)  # fmt: skip
+    assert set(found["seed"]) == {"entropy", "spawn_key"}

@@ -53,6 +53,33 @@ def test_errors_are_one_line_with_status_2(args: list[str], needle: str) -> None
     assert lines[0].startswith("kzforecast")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--paths", "0"],
+        ["check", "--seed", "-1"],
+        ["simulate", "--paths", "many"],
+        ["calibrate"],
+        ["calibrate", "--as-of", "soon", "--out", "x.toml"],
+        ["backtest", "--model", "neural"],
+        ["sensitivity", "--method", "morris"],
+        ["validate"],
+        ["targets", "--metric"],
+    ],
+)
+def test_sub_command_parse_errors_start_like_every_other_error(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse's sub-parsers report as ``kzforecast: error: ...`` too, and exit 2."""
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith("kzforecast: error: ")
+    assert f"see kzforecast {args[0]} --help" in lines[0]
+
+
 def test_unwritable_out(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
@@ -66,9 +93,10 @@ def test_no_partial_files_when_the_run_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import kzforecast.report.plots as plots
+    from kzforecast.errors import FileAccessError
 
     def boom(*args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
+        raise FileAccessError("cannot write this file (No space left on device)", source="x")
 
     monkeypatch.setattr(plots, "probability_chart", boom)
     out = tmp_path / "rep"
@@ -76,6 +104,21 @@ def test_no_partial_files_when_the_run_fails(
     assert list(out.iterdir()) == []
 
 
+def test_an_unexpected_exception_is_a_bug_and_keeps_its_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the library's own errors become exit status 2; anything else propagates."""
+    import kzforecast.cli.app as cli_main
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ValueError("an internal bug, not a user error")
+
+    monkeypatch.setattr(cli_main.common, "select_targets", bug)
+    with pytest.raises(ValueError, match="internal bug"):
+        main(["check", "--paths", "4096"])
+
+
+@pytest.mark.slow
 def test_help_on_every_command() -> None:
     for cmd in ([], ["check"], ["targets"], ["data"], ["scenarios"], ["simulate"], ["validate"]):
         r = run([*cmd, "--help"])
@@ -107,3 +150,17 @@ def test_sensitivity_on_the_200k_target_uses_a_scenario_before_its_due_year(
     out = capsys.readouterr().out
     assert "using 'ministry-2016'" in out
     assert "blocks.market.mu_M" in out
+
+
+def test_targets_sources_listing_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from kzforecast.cli import main
+
+    assert main(["targets", "--vintage", "2016-07-01", "--sources"]) == 0
+    assert "timesca.com" in capsys.readouterr().out
+
+
+def test_backtest_cli_says_when_nothing_can_be_scored(capsys: pytest.CaptureFixture[str]) -> None:
+    from kzforecast.cli import main
+
+    assert main(["backtest", "--vintages", "2025", "--horizon", "2", "--paths", "1000"]) == 2
+    assert "no year after these vintages" in capsys.readouterr().err

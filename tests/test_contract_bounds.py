@@ -93,3 +93,19 @@ def test_sparse_sketch_with_known_extremes_equals_dense() -> None:
     x = np.random.default_rng(3).lognormal(5, 3, (4, 6, 700))
     got = sparse_sketch_of(x, x.min(axis=-1), x.max(axis=-1)).add_to(None)
     assert np.array_equal(got, Sketch.of(x).counts)
+
+
+def test_variables_are_declared_once() -> None:
+    """Names, units and the trend model's variables all come from one declaration, and each
+    variable names the block function that computes it."""
+    from kzforecast.model import blocks
+    from kzforecast.model.variables import DECLARED, UNITS, variable_index
+
+    assert tuple(v.name for v in DECLARED) == VARIABLES
+    assert len(set(VARIABLES)) == len(VARIABLES)
+    assert list(UNITS) == list(VARIABLES)
+    assert set(TREND_VARIABLES) <= set(VARIABLES)
+    for model, names in (("structural", VARIABLES), ("trend", TREND_VARIABLES)):
+        assert list(variable_index(model).items()) == [(n, i) for i, n in enumerate(names)]
+    for v in DECLARED:
+        assert callable(getattr(blocks, v.block)), v

@@ -1,13 +1,19 @@
-"""Contract: the vectorised core equals the scalar reference implementation."""
+"""Contract: the vectorised core equals the scalar reference implementation.
+
+The reference reads the drawn parameters by dotted path, as the kernel's inputs are built
+(kzforecast.engine.kernel_inputs), but with none of its code.
+"""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 
 from kzforecast import simulate
+from kzforecast.engine.kernel_inputs import kernel_parameters, required_parameters
 from kzforecast.engine.simulate import draw_parameters, draw_shocks, resolve_initial
 from kzforecast.scenario import Scenario
 
@@ -28,11 +34,7 @@ def _compare(scenario: Scenario, seed: int) -> None:
     # the trend model draws no plant parameters (it is for output alone)
     plants = scenario.blocks.capacity.plants if scenario.model == "structural" else ()
     for i in range(N_CHECK):
-        par = {
-            k.rsplit(".", 1)[-1]: float(v if isinstance(v, float) else v[i])
-            for k, v in params.items()
-            if ".plants." not in k
-        }
+        par = {k: float(v if isinstance(v, float) else v[i]) for k, v in params.items()}
         plant_list = []
         for j, pl in enumerate(plants):
             c = params[f"blocks.capacity.plants.{j}.capacity"]
@@ -65,3 +67,30 @@ def test_vectorised_core_matches_scalar_reference(scenario: Scenario) -> None:
 
 def test_builtin_baseline_matches_scalar_reference() -> None:
     _compare(Scenario.builtin("baseline"), seed=7)
+
+
+@settings(max_examples=25)
+@given(scenario=scenarios())
+def test_kernel_reads_every_drawn_parameter(scenario: Scenario) -> None:
+    """The kernel's parameter structures cover exactly what the model draws (a copula may
+    draw parameters of unused blocks too), each read by its dotted path."""
+    drawn = draw_parameters(scenario, np.random.SeedSequence(1), 0, 8, "random")
+    required = set(required_parameters(scenario))
+    correlated = set(scenario.correlation.parameters) if scenario.correlation else set()
+    assert required <= set(drawn)
+    assert set(drawn) - required <= correlated
+    shares = np.full((5, 8), 0.2)
+    params = kernel_parameters(scenario, drawn, shares)
+    for path in required:
+        block, name = path.split(".")[1], path.split(".")[-1]
+        if ".plants." in path:
+            continue
+        assert getattr(getattr(params, block), name) is drawn[path], path
+
+
+def test_a_missing_parameter_is_an_error() -> None:
+    scenario = Scenario.builtin("baseline")
+    drawn = draw_parameters(scenario, np.random.SeedSequence(1), 0, 8, "random")
+    del drawn["blocks.market.b_M"], drawn["blocks.capacity.plants.1.delay"]
+    with pytest.raises(ValueError, match=r"blocks\.market\.b_M, blocks\.capacity\.plants\.1"):
+        kernel_parameters(scenario, drawn, np.full((5, 8), 0.2))

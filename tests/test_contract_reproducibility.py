@@ -79,3 +79,52 @@ def test_more_paths_extend_fewer(scenario: Scenario) -> None:
 def test_generator_seed_is_refused(scenario: Scenario) -> None:
     with pytest.raises(TypeError, match="SeedSequence"):
         simulate(scenario, paths=1000, seed=np.random.default_rng(1))  # type: ignore[arg-type]
+
+
+def test_adjacent_block_ranges_merge_into_the_single_run(scenario: Scenario) -> None:
+    """A run cut into ranges of grid blocks and merged has the paths of the single run."""
+    from kzforecast.engine.seeding import root_seed_sequence
+    from kzforecast.engine.simulate import simulate_blocks
+
+    paths = 3 * 4096 + 500
+    one = simulate(scenario, paths=paths, seed=13, keep_paths=True)
+    root = root_seed_sequence(13)
+    head = simulate_blocks(scenario, root, range(2), keep_paths=True)
+    tail = simulate_blocks(scenario, root, range(2, 4), paths=4096 + 500, keep_paths=True)
+    assert (head.attrs["first_block"], tail.attrs["first_block"]) == (0, 2)
+    merged = head.merge(tail)
+    assert merged.n_paths == merged.attrs["paths"] == paths
+    assert merged.attrs["first_block"] == 0
+    assert merged.paths is not None
+    assert one.paths is not None
+    assert np.array_equal(merged.paths, one.paths)
+    assert np.array_equal(merged.sketch.counts, one.sketch.counts)
+    assert np.array_equal(merged.moments.vmin, one.moments.vmin)
+    assert np.array_equal(merged.moments.vmax, one.moments.vmax)
+    # the same sums, merged in another order: equal up to rounding
+    np.testing.assert_allclose(merged.moments.mean, one.moments.mean, rtol=1e-12)
+    np.testing.assert_allclose(merged.moments.m2, one.moments.m2, rtol=1e-9)
+
+
+def test_merge_refuses_what_is_not_the_next_part_of_the_same_run(scenario: Scenario) -> None:
+    from kzforecast.engine.seeding import root_seed_sequence
+    from kzforecast.engine.simulate import simulate_blocks
+    from kzforecast.errors import ArgumentError
+
+    root = root_seed_sequence(13)
+    first = simulate_blocks(scenario, root, range(1))
+    with pytest.raises(ArgumentError, match="not adjacent"):
+        first.merge(simulate_blocks(scenario, root, range(2, 3)))
+    with pytest.raises(ArgumentError, match="seed differs"):
+        first.merge(simulate_blocks(scenario, root_seed_sequence(14), range(1, 2)))
+    other = scenario.with_parameter("blocks.market.mu_M", 0.02)
+    with pytest.raises(ArgumentError, match="scenarios"):
+        first.merge(simulate_blocks(other, root, range(1, 2)))
+    with pytest.raises(ArgumentError, match="sampling differs"):
+        first.merge(simulate_blocks(scenario, root, range(1, 2), sampling="antithetic"))
+    short = simulate_blocks(scenario, root, range(1), paths=1000)
+    with pytest.raises(ArgumentError, match="partial grid block"):
+        short.merge(simulate_blocks(scenario, root, range(1, 2)))
+    with pytest.raises(ArgumentError, match="kept its paths"):
+        first.merge(simulate_blocks(scenario, root, range(1, 2), keep_paths=True))
+    assert first.merge(simulate_blocks(scenario, root, range(1, 2))).n_paths == 2 * 4096

@@ -21,6 +21,10 @@ distributed = pytest.importorskip("distributed")
 PATHS = 6 * 4096 + 777
 
 
+# Each test starts a local Dask cluster (seconds each): run by .ci/run, skipped by -m "not slow".
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def scenario() -> Scenario:
     return Scenario.builtin("baseline")

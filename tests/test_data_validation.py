@@ -300,3 +300,22 @@ def test_any_corruption_gives_one_error_naming_the_file(
     assert f"{stem}.csv" in message, (kind, message)
     assert re.search(r"line \d+|column \w+", message), (kind, message)
     assert "\n" not in message  # one line
+
+
+def test_loader_rejects_a_growth_rate_typed_as_a_percentage() -> None:
+    from kzforecast import DataError, load_observations
+
+    df = pd.DataFrame({"series": ["processing_real_growth"], "year": [2019], "value": [4.4]})
+    with pytest.raises(DataError, match="not 4.4"):
+        load_observations(df)
+
+
+def test_loader_accepts_float_preferred_flags() -> None:
+    from kzforecast import load_observations
+
+    df = pd.DataFrame(
+        {"series": ["vehicle_output"] * 2, "year": [2024, 2024], "value": [1.0, 2.0],
+         "preferred": [1.0, 0.0]}
+    )  # fmt: skip
+    obs = load_observations(df)
+    assert obs["preferred"].tolist() == [True, False]

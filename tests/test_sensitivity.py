@@ -375,6 +375,17 @@ def test_tornado_callable_and_quantile_statistics() -> None:
     assert q.set_index("parameter").loc["blocks.processing.g_P", "swing"] == 0.0
 
 
+def test_tornado_seed_none_is_drawn_once_and_recorded() -> None:
+    sc = uncertain_trend()
+    t = tornado(sc, "mean:vehicle_output:2035", paths=1024)
+    # one entropy for every run: the runs still share their shocks, so the parameter the
+    # output ignores swings by exactly 0
+    assert t.set_index("parameter").loc["blocks.processing.g_P", "swing"] == 0.0
+    again = tornado(sc, "mean:vehicle_output:2035", paths=1024, seed=t.attrs["seed"]["entropy"])
+    pd.testing.assert_frame_equal(t, again)
+    assert again.attrs["seed"] == t.attrs["seed"]
+
+
 def test_tornado_bad_inputs() -> None:
     sc = uncertain_trend()
     with pytest.raises(ValueError, match="0 < low < high < 1"):
@@ -400,6 +411,18 @@ def test_charts_are_figures() -> None:
     assert isinstance(sobol_chart(s), Figure)
     with pytest.raises(ValueError, match="not a tornado table"):
         tornado_chart(s)
+
+
+def test_the_facade_gathers_the_layers() -> None:
+    import kzforecast.analysis.sensitivity as analysis
+    import kzforecast.report.sensitivity_charts as charts
+    import kzforecast.sensitivity as facade
+
+    for name in analysis.__all__:
+        assert getattr(facade, name) is getattr(analysis, name)
+    for name in charts.__all__:
+        assert getattr(facade, name) is getattr(charts, name)
+    assert sorted(facade.__all__) == sorted([*analysis.__all__, *charts.__all__])
 
 
 def _run_cli(argv: list[str]) -> int:

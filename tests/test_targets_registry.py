@@ -16,9 +16,14 @@ from pydantic import ValidationError
 
 from kzforecast.errors import TargetError
 from kzforecast.targets import (
+    DESTINATION_SERIES,
     HISTORY_INPUTS,
     HISTORY_SERIES,
+    METRIC_SPECS,
+    METRIC_TABLE,
+    METRICS,
     MODELLED_METRICS,
+    SHARE_METRICS,
     Metric,
     Target,
     get_target,
@@ -140,7 +145,8 @@ def test_metric_tables_cover_every_metric() -> None:
     assert set(HISTORY_SERIES) == set(allowed) == set(HISTORY_INPUTS)
     assert set(MODELLED_METRICS) <= set(allowed)
     assert "assembly_capacity" in MODELLED_METRICS
-    for m in ("ckd_output", "labour_productivity", "noncommodity_export_share", "other"):
+    assert "ckd_output" in MODELLED_METRICS  # ckd_share x vehicle_output, both simulated
+    for m in ("passenger_car_output", "labour_productivity", "noncommodity_export_share", "other"):
         assert m not in MODELLED_METRICS
     assert HISTORY_SERIES["export_share_of_output"] == "export_units"
     assert HISTORY_INPUTS["export_share_of_output"] == ("export_units", "vehicle_output")
@@ -543,3 +549,107 @@ def test_in_force() -> None:
     assert not _target().in_force(2025)
     assert not _target(superseded_by="X-2").in_force(2000)
     assert _target(timing="none", due_year=None).in_force(2100)
+
+
+# --------------------------------------------------------------------------- the metric table
+
+
+def test_metric_table_lists_every_metric_once_and_derives_the_rest() -> None:
+    assert METRICS == get_args(Metric) == tuple(s.name for s in METRIC_TABLE)
+    assert set(METRIC_SPECS) == set(METRICS)
+    assert tuple(s.name for s in METRIC_TABLE if s.simulated) == MODELLED_METRICS
+    assert {s.name for s in METRIC_TABLE if s.share} == SHARE_METRICS
+    for s in METRIC_TABLE:
+        assert HISTORY_INPUTS[s.name] == s.history_series
+        assert bool(s.formula) == bool(s.simulated), s.name
+        assert bool(s.history_formula) == bool(s.history_series), s.name
+        # the formulas name the variables and series they combine
+        assert all(v in s.formula for v in s.simulated), s.name
+        assert all(v in s.history_formula for v in s.history_series), s.name
+        assert len(s.simulated) == (1 if s.combine == "value" else 2) or not s.simulated, s.name
+        assert set(s.destinations) <= set(DESTINATION_SERIES), s.name
+    exports = {s.name for s in METRIC_TABLE if s.destinations}
+    assert exports == {"export_units", "export_share_of_output"}
+
+
+def _every_metric_targets() -> list[Target]:
+    out = []
+    for m in METRICS:
+        share = m in SHARE_METRICS
+        out.append(
+            Target(
+                id="EVERY-METRIC",
+                reading=m.replace("_", "-"),
+                default_reading=m == METRICS[0],
+                stated_on="2025-06-01",
+                speaker="A. Tester",
+                office="Test ministry",
+                source_url="https://example.org/statement",
+                confidence="high",
+                quote="A test target.",
+                official=True,
+                metric=m,
+                comparison=">=",
+                threshold=0.3 if share else 1.0,
+                unit="fraction" if share else "units",
+                transform="level",
+                timing="in_year",
+                due_year=2028,
+                interpretation=f"{m} in 2028 is at least the threshold.",
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("model", ["structural", "trend"])
+def test_check_evaluates_exactly_the_metrics_the_model_simulates(model: str) -> None:
+    from kzforecast.engine.simulate import simulate
+    from kzforecast.results.check import check
+    from kzforecast.results.evaluate import metric_models
+    from kzforecast.scenario import Scenario
+
+    data = Scenario.builtin("baseline").to_dict()
+    data["model"] = model
+    scenario = Scenario.from_dict(data)
+    table = check(simulate(scenario, paths=2048, seed=1, targets=_every_metric_targets()))
+    table = table.set_index("metric")
+    assert list(table.index) == list(METRICS)
+    for m in METRICS:
+        status, p = table.loc[m, "status"], table.loc[m, "p_met"]
+        if m in MODELLED_METRICS and model in metric_models(m):
+            assert status == "evaluated", (m, status)
+            assert 0.0 <= p <= 1.0, m
+        else:
+            assert status.startswith("not modelled"), (m, status)
+            assert pd.isna(p), m
+    if model == "structural":  # the built-in baseline evaluates every modelled metric
+        assert {m for m in METRICS if table.loc[m, "status"] == "evaluated"} == set(
+            MODELLED_METRICS
+        )
+
+
+def _markdown_table_after(text: str, heading: str) -> list[list[str]]:
+    """The cells of the first Markdown table after a heading (header and separator dropped)."""
+    lines = text[text.index(heading) :].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    assert set("".join(rows[1])) <= set("-: "), "second line must be the separator"
+    return [rows[0], *rows[2:]]
+
+
+def test_docs_metric_table_matches_the_library() -> None:
+    from kzforecast.results.evaluate import simulated_by
+    from kzforecast.targets.metrics import METRIC_COLUMNS, metric_rows
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "targets.md"
+    header, *rows = _markdown_table_after(docs.read_text(encoding="utf-8"), "## 3. Metrics")
+    assert tuple(header) == METRIC_COLUMNS
+    assert [tuple(r) for r in rows] == metric_rows(simulated_by())
+    by_metric = {r[0].strip("`"): r for r in rows}
+    assert by_metric["passenger_car_output"][3] == "-"
+    assert by_metric["ckd_output"][3] == "structural"
+    assert by_metric["vehicle_output"][3] == "structural, trend"

@@ -12,7 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kzforecast.errors import DataError, TargetError
-from kzforecast.targets import STATUSES, Target, get_target, judge_interval, verdicts
+from kzforecast.targets import (
+    METRIC_TABLE,
+    STATUSES,
+    MetricSpec,
+    Target,
+    get_target,
+    judge_interval,
+    verdicts,
+)
 
 INF = math.inf
 
@@ -255,6 +263,27 @@ def test_not_measurable_and_no_deadline() -> None:
     assert row["status"] == "no_deadline"
     assert "first reached in 2022" in row["detail"]
     assert row["realized"] == 113_100
+
+
+@pytest.mark.parametrize("spec", METRIC_TABLE, ids=lambda s: s.name)
+def test_verdicts_read_the_history_series_of_the_metric_table(spec: MetricSpec) -> None:
+    """A metric with history series is judged from them; one without is not measurable."""
+    share = spec.share
+    t = target(metric=spec.name, threshold=0.5 if share else 1.0)
+    if not spec.history_series:
+        row = one(t, obs(("vehicle_output", 2019, 61_000)))
+        assert row["status"] == "not_measurable"
+        assert ("(modelled only)" in row["detail"]) == bool(spec.simulated)
+        return
+    # every series the metric reads is observed (the budget share at 0.4: 1.5 per tenge)
+    values = {"processing_state_budget_share": 0.4}
+    frame = obs(*((s, 2019, values.get(s, 0.9 if share else 10.0)) for s in spec.history_series))
+    assert one(t, frame)["status"] == "met", spec.name
+    # without the main series the reading has no data
+    frame = obs(*((s, 2019, 1.0) for s in spec.history_series[1:]), ("other_series", 2019, 1.0))
+    row = one(t, frame)
+    assert row["status"] == "no_data", spec.name
+    assert spec.history_series[0] in row["detail"], spec.name
 
 
 # --------------------------------------------------------------------------- transforms
@@ -595,3 +624,31 @@ def test_shipped_history_if_present() -> None:
     assert set(result["status"]) <= set(STATUSES)
     t1 = result.set_index(["id", "reading"])
     assert t1.loc[("KZ2016-KAS-200K", "cumulative-2016-2025"), "status"] == "met"
+
+
+@pytest.mark.parametrize("missing_first", [True, False])
+def test_verdict_rejects_duplicate_preferred_rows_in_any_order(missing_first: bool) -> None:
+    from kzforecast import DataError, load_targets, verdicts
+
+    rows = [("vehicle_output", 2025, None, "missing"), ("vehicle_output", 2025, 210_000.0, "exact")]
+    if not missing_first:
+        rows.reverse()
+    obs = pd.DataFrame(rows, columns=["series", "year", "value", "qualifier"])
+    obs["preferred"] = True
+    t = [x for x in load_targets(vintage="2016-07-01") if x.reading == "annual-2025"]
+    with pytest.raises(DataError, match="two preferred observations"):
+        verdicts(t, obs)
+
+
+def test_a_met_verdict_within_rounding_of_a_derived_value_is_flagged_fragile() -> None:
+    from kzforecast import load_targets, verdicts
+
+    t = [x for x in load_targets(vintage="2016-07-01") if x.reading == "output-2020"]
+    obs = pd.DataFrame(
+        {"series": ["processing_output_index"] * 2, "year": [2015, 2020],
+         "value": [1.0, 1.2227], "qualifier": ["derived", "derived"]}
+    )  # fmt: skip
+    detail = verdicts(t, obs)["detail"].iloc[0]
+    assert "fragile" in detail
+    obs.loc[1, "value"] = 1.30
+    assert "fragile" not in verdicts(t, obs)["detail"].iloc[0]

@@ -1,7 +1,8 @@
 """Atomic file output: write to a temporary name beside the target, then rename.
 
-A failure part-way leaves no partial file behind, and the error names the file the
-user asked for, not the temporary one.
+A failure part-way leaves no partial file behind, and the error (a
+:class:`~kzforecast.errors.FileAccessError`, also an ``OSError``) names the file the user
+asked for, not the temporary one.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+
+from kzforecast.errors import FileAccessError
 
 __all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text"]
 
@@ -21,7 +24,9 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) 
         write(tmp)
         tmp.replace(target)
     except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise FileAccessError(
+            f"cannot write this file ({exc.strerror or exc})", source=str(target)
+        ) from None
     finally:
         if tmp.exists():
             tmp.unlink()

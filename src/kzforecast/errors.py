@@ -12,7 +12,15 @@ for example ``scenario.toml: blocks.market.mu.sd: must be >= 0, got -0.1``.
 
 from __future__ import annotations
 
-__all__ = ["DataError", "KzForecastError", "ScenarioError", "TargetError"]
+__all__ = [
+    "ArgumentError",
+    "ArgumentTypeError",
+    "DataError",
+    "FileAccessError",
+    "KzForecastError",
+    "ScenarioError",
+    "TargetError",
+]
 
 
 class KzForecastError(Exception):
@@ -73,3 +81,19 @@ class ScenarioError(KzForecastError, ValueError):
 
 class TargetError(KzForecastError, ValueError):
     """A bad target, target selection or target registry entry."""
+
+
+class ArgumentError(KzForecastError, ValueError):
+    """A bad value for an argument of a public function (``paths=0``, ``precision=2``).
+
+    ``source`` names the function, ``location`` the argument.
+    """
+
+
+class ArgumentTypeError(KzForecastError, TypeError):
+    """An argument of the wrong type (a string where a Scenario is expected)."""
+
+
+class FileAccessError(KzForecastError, OSError):
+    """A file or directory that cannot be read or written (missing, a directory where a
+    file is expected, no permission, disk full). ``source`` names the file."""

@@ -6,6 +6,6 @@ of argparse. Errors of the library's own types end with one line
 its traceback.
 """
 
-from kzforecast.cli.main import build_parser, main
+from kzforecast.cli.app import build_parser, main
 
 __all__ = ["build_parser", "main"]

@@ -1,5 +1,5 @@
 """``python -m kzforecast.cli``: the same as the ``kzforecast`` command."""
 
-from kzforecast.cli.main import main
+from kzforecast.cli.app import main
 
 raise SystemExit(main())

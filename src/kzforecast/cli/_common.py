@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from kzforecast.engine.simulate import DEFAULT_PATHS
-from kzforecast.errors import KzForecastError
+from kzforecast.errors import FileAccessError, KzForecastError
 
 __all__ = [
     "DEFAULT_PATHS",
@@ -30,10 +30,16 @@ DEFAULT_SEED = 2016
 
 
 class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit status 2."""
+    """An argument parser whose errors are one line and exit status 2.
+
+    Sub-command parsers report as the program itself (``kzforecast: error: ...``), naming
+    the sub-command in the hint, so every error of the command line starts the same way.
+    """
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        program, *command = self.prog.split()
+        hint = f"{program} {' '.join(command)} --help" if command else f"{program} --help"
+        self.exit(2, f"{program}: error: {message} (see {hint})\n")
 
 
 def positive_int(text: str) -> int:
@@ -112,7 +118,7 @@ def prepare_out(path: str | None) -> Path | None:
         probe.write_text("", encoding="utf-8")
         probe.unlink()
     except OSError as exc:
-        raise KzForecastError(
+        raise FileAccessError(
             f"cannot write there ({exc.strerror})", source="--out", location=str(out)
         ) from None
     return out

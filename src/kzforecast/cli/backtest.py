@@ -7,7 +7,7 @@ from typing import Any
 
 from kzforecast._io import atomic_write
 from kzforecast.cli import _common as common
-from kzforecast.errors import KzForecastError
+from kzforecast.errors import ArgumentError
 
 
 def add_parser(subparsers: Any) -> Any:
@@ -43,7 +43,7 @@ def _cmd_backtest(args: Any) -> int:
         seed=args.seed,
     )
     if res.scores.empty:
-        raise KzForecastError(
+        raise ArgumentError(
             "no year after these vintages has an observed value to score",
             source="backtest",
             location="--vintages",
@@ -51,7 +51,7 @@ def _cmd_backtest(args: Any) -> int:
         )
     print(
         f"Backtest of the {res.model} model, vintages {' '.join(map(str, res.vintages))}, "
-        f"leads 1-{res.horizon}, {res.paths:,} paths, seed {res.seed}\n"
+        f"leads 1-{res.horizon}, {res.paths:,} paths, seed {args.seed}\n"
     )
     common.print_table(res.summary().round(3))
     n_skip = res.skipped["year"].notna().sum()
@@ -59,12 +59,14 @@ def _cmd_backtest(args: Any) -> int:
         reasons = res.skipped.dropna(subset=["year"])["reason"].value_counts()
         print("\nnot scored: " + "; ".join(f"{k} ({v})" for k, v in reasons.items()))
     if out is not None:
+        from kzforecast.report.backtest_charts import coverage_chart, fan_charts, pit_chart
+
         atomic_write(out / "scores.csv", lambda p: res.scores.to_csv(p, index=False))
         atomic_write(out / "summary.csv", lambda p: res.summary().to_csv(p))
         for name, fig in (
-            ("pit", res.plot_pit()),
-            ("coverage", res.plot_coverage()),
-            ("fans", res.plot_fans()),
+            ("pit", pit_chart(res)),
+            ("coverage", coverage_chart(res)),
+            ("fans", fan_charts(res)),
         ):
             atomic_write(out / f"{name}.png", partial(fig.savefig, format="png", dpi=110))
         print(f"\nwrote scores.csv, summary.csv, pit.png, coverage.png, fans.png to {out}")

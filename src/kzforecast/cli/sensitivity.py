@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+from typing import TYPE_CHECKING, TypeVar
 
 from kzforecast._io import atomic_write
 from kzforecast.cli import _common as common
 from kzforecast.errors import KzForecastError
 from kzforecast.scenario import Scenario
 
+if TYPE_CHECKING:
+    from kzforecast.targets import Target
 
-def add_parser(subparsers: Any) -> Any:
+P = TypeVar("P", bound=argparse.ArgumentParser)
+
+
+def add_parser(subparsers: argparse._SubParsersAction[P]) -> P:
     """Register ``kzforecast sensitivity`` on the CLI's sub-parsers; returns the parser.
 
     ``kzforecast sensitivity [--scenario NAME|FILE] [--target ID] [--reading R]
@@ -77,7 +83,7 @@ def _scenario_before_due(default: Scenario, target_id: str, reading: str | None)
     return chosen
 
 
-def _cmd_sensitivity(args: Any) -> int:
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
     scenario = common.load_scenario(args.scenario or "baseline")
     if args.scenario is None and args.target:
         scenario = _scenario_before_due(scenario, args.target, args.reading)
@@ -86,7 +92,7 @@ def _cmd_sensitivity(args: Any) -> int:
     if args.target and args.statistic:
         raise KzForecastError("give --target or --statistic, not both", source="--statistic")
     out = common.prepare_out(args.out)
-    what: Any
+    what: Target | str
     if args.target:
         from kzforecast.targets import get_target
 
@@ -97,12 +103,8 @@ def _cmd_sensitivity(args: Any) -> int:
         what = f"vehicle_output:{scenario.horizon}"
         if args.method == "tornado":
             what = "mean:" + what
-    from kzforecast.analysis.sensitivity import (
-        model_sobol_indices,
-        sobol_chart,
-        tornado,
-        tornado_chart,
-    )
+    from kzforecast.analysis.sensitivity import model_sobol_indices, tornado
+    from kzforecast.report.sensitivity_charts import sobol_chart, tornado_chart
 
     try:
         if args.method == "tornado":

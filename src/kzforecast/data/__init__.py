@@ -8,7 +8,10 @@ its sources, and :func:`sources` gives each id's outlet, URL and date.
   including non-preferred alternatives where sources conflict;
 * :func:`load_history` - the preferred values as a wide year x series table;
 * :func:`sources`, :func:`load_plants`, :func:`load_devaluations`,
-  :func:`series_catalogue`, :data:`SERIES`, :data:`QUALIFIERS`.
+  :func:`series_catalogue`, :data:`SERIES`, :data:`QUALIFIERS`;
+* :func:`load_oica` - the OICA panel of producing countries (production
+  2006-2023, new-vehicle sales 2005-2023), with suspect values flagged by
+  :func:`flag_suspect` (see ``docs/panel.md``).
 
 Where sources conflict, one row per (series, year) is preferred by this rule,
 applied in order: (1) scope: the row that measures what the series defines
@@ -35,14 +38,26 @@ from kzforecast.data._history import load_history, load_observations
 from kzforecast.data._series import QUALIFIERS, SERIES, series_catalogue
 from kzforecast.data._series import SeriesInfo as SeriesInfo  # for type hints; not in __all__
 from kzforecast.data._tables import load_devaluations, load_plants, sources
+from kzforecast.data.panel import (
+    flag_suspect,
+    load_oica,
+    oica_countries,
+    oica_sources,
+    suspect_report,
+)
 
 __all__ = [
     "QUALIFIERS",
     "SERIES",
+    "flag_suspect",
     "load_devaluations",
     "load_history",
     "load_observations",
+    "load_oica",
     "load_plants",
+    "oica_countries",
+    "oica_sources",
     "series_catalogue",
     "sources",
+    "suspect_report",
 ]

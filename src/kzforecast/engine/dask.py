@@ -9,10 +9,13 @@ the run and closed after it. Install with ``pip install 'kzforecast[dask]'``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Generator, Sequence
+from typing import Any, TypeVar
 
-__all__ = ["map_in_order"]
+__all__ = ["WORKER_ENVIRON", "map_in_order"]
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _MISSING = "the dask engine needs dask.distributed: pip install 'kzforecast[dask]'"
 
@@ -56,12 +59,25 @@ def _client(client: Any) -> tuple[Any, Callable[[], None]]:
 
 
 def map_in_order(
-    func: Callable[[Any], Any], items: Sequence[Any], *, client: Any = None
-) -> Iterator[Any]:
-    """Apply ``func`` to every item as Dask tasks; yield results in item order.
+    func: Callable[[T], R], items: Sequence[T], *, client: Any = None
+) -> Generator[R, None, None]:
+    """Apply ``func`` to every item as Dask tasks; yield the results in item order.
 
-    ``client`` is a ``distributed.Client``, a scheduler address, or None (a
-    temporary LocalCluster).
+    Parameters
+    ----------
+    func : callable
+        The task: a picklable function of one item (it runs in a worker process).
+    items : sequence
+        Its arguments, one task each.
+    client : distributed.Client, str or None
+        A client, a scheduler address, or None to start a temporary LocalCluster
+        (closed when the generator finishes or is closed).
+
+    Yields
+    ------
+    object
+        ``func(item)`` for each item, in item order; each task's result is
+        released on the cluster once yielded.
     """
     c, close = _client(client)
     try:

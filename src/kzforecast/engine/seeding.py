@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GRID_BLOCK", "STREAM", "SeedLike", "block_generator", "root_seed_sequence"]
+__all__ = [
+    "GRID_BLOCK",
+    "STREAM",
+    "SeedLike",
+    "block_generator",
+    "root_seed_sequence",
+    "seed_record",
+]
 
 GRID_BLOCK = 4096
 """Paths per grid block: the unit of random-number generation (fixed)."""
@@ -93,7 +100,19 @@ def block_generator(root: np.random.SeedSequence, *key: int) -> np.random.Genera
 
 
 def seed_record(root: np.random.SeedSequence) -> dict[str, Any]:
-    """What to store so that a run can be repeated exactly."""
+    """What to store so that a run can be repeated exactly.
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+        A run's root seed.
+
+    Returns
+    -------
+    dict
+        ``entropy`` (an int or a list of ints) and ``spawn_key``:
+        ``numpy.random.SeedSequence(entropy, spawn_key=spawn_key)`` is the root again.
+    """
     ent = root.entropy
     return {
         "entropy": (

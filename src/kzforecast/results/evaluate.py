@@ -12,35 +12,80 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import get_args
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from kzforecast.model.kernel import model_variables
 from kzforecast.results.summary import N_BINS, Sketch, sketch_bins
+from kzforecast.scenario import Scenario
+from kzforecast.targets import Target
+from kzforecast.targets.metrics import (
+    CENTRAL_ASIA,
+    DESTINATION_SERIES,
+    METRIC_SPECS,
+    METRIC_TABLE,
+    Metric,
+    MetricSpec,
+    destination_series,
+)
 
 Arr = NDArray[np.float64]
+Getter = Callable[[str, int], Arr | float]
+"""``get(variable, year)``: a variable's paths in a simulated year, its history value before."""
 
-__all__ = ["TargetPayload", "evaluate_block", "metric_status"]
+__all__ = [
+    "LIKELIHOOD_SCALE",
+    "MODELS",
+    "TargetPayload",
+    "evaluate_block",
+    "hist_value",
+    "likelihood_words",
+    "make_getter",
+    "metric_models",
+    "metric_status",
+    "simulated_by",
+    "target_values",
+    "wilson",
+    "years_needed",
+]
 
-CENTRAL_ASIA = ("uzbekistan", "kyrgyzstan", "tajikistan")
+MODELS: tuple[str, ...] = get_args(Scenario.model_fields["model"].annotation)
+"""The models a scenario may choose (``Scenario.model``)."""
 
-# metric -> simulated variable (None: computed from two variables)
-_SIMULATED: dict[str, str | None] = {
-    "vehicle_output": "vehicle_output",
-    "export_units": "export_units",
-    "export_share_of_output": None,
-    "local_content_share": "local_content_share",
-    "ckd_share": "ckd_share",
-    "domestic_share_of_sales": "domestic_share_of_sales",
-    "processing_output_index": "processing_output_index",
-    "processing_exports_usd_bn": "processing_exports_usd_bn",
-    "processing_investment_kzt_trn": "processing_investment_kzt_trn",
-    "private_per_state_investment": None,
-    "assembly_capacity": "capacity",
-    "ckd_output": None,
-}
+_MODEL_DESTINATIONS: tuple[str, ...] = tuple(d for d, s in DESTINATION_SERIES.items() if s)
+"""Destinations with series of their own (the others are inside ``other``)."""
+
+
+def metric_models(metric: Metric) -> tuple[str, ...]:
+    """The models that simulate a metric: those with every variable it is computed from.
+
+    Parameters
+    ----------
+    metric : Metric
+        A target metric (:data:`kzforecast.targets.METRICS`).
+
+    Returns
+    -------
+    tuple of str
+        Names among :data:`MODELS`, empty when no model produces the metric.
+
+    Examples
+    --------
+    >>> metric_models("vehicle_output"), metric_models("ckd_output"), metric_models("other")
+    (('structural', 'trend'), ('structural',), ())
+    """
+    spec = METRIC_SPECS[metric]
+    if not spec.modelled:
+        return ()
+    return tuple(m for m in MODELS if set(spec.simulated) <= set(model_variables(m)))
+
+
+def simulated_by() -> dict[Metric, tuple[str, ...]]:
+    """Metric -> :func:`metric_models`, for every metric of the table (the docs' column)."""
+    return {s.name: metric_models(s.name) for s in METRIC_TABLE}
 
 
 def _cmp(values: Arr, comparison: str, threshold: float) -> NDArray[np.bool_]:
@@ -51,7 +96,7 @@ def _cmp(values: Arr, comparison: str, threshold: float) -> NDArray[np.bool_]:
     return np.isclose(values, threshold, rtol=1e-9, atol=0.0)
 
 
-def _first_year(t: Any, as_of: int) -> int:
+def _first_year(t: Target, as_of: int) -> int:
     if t.window_start is not None:
         return int(t.window_start)
     if t.stated_year is not None:
@@ -59,28 +104,20 @@ def _first_year(t: Any, as_of: int) -> int:
     return as_of + 1
 
 
-_DESTINATION_SERIES: dict[str, tuple[str, ...]] = {
-    "russia": ("exports_to_russia",),
-    "uzbekistan": ("exports_to_uzbekistan",),
-    "kyrgyzstan": ("exports_to_kyrgyzstan",),
-    "tajikistan": ("exports_to_tajikistan",),
-    "other": ("exports_to_other",),
-    "central_asia": tuple(f"exports_to_{d}" for d in CENTRAL_ASIA),
-}
-"""Simulated export series behind each destination a target may name."""
+def _due(t: Target) -> int:
+    if t.due_year is None:
+        raise ValueError(f"target {t.id}:{t.reading} has no due year")
+    return int(t.due_year)
 
 
-def _destination_series(destinations: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for d in destinations:
-        for name in _DESTINATION_SERIES[d]:
-            if name not in out:
-                out.append(name)
-    return out
+def _window_start(t: Target) -> int:
+    if t.window_start is None:
+        raise ValueError(f"target {t.id}:{t.reading} has no window_start")
+    return int(t.window_start)
 
 
 def metric_status(
-    t: Any,
+    t: Target,
     as_of: int,
     horizon: int,
     history: pd.DataFrame,
@@ -88,16 +125,31 @@ def metric_status(
 ) -> str | None:
     """Why a target reading cannot be evaluated on this simulation, or None if it can.
 
-    ``variables`` are the simulated ones (default: every variable of the
-    structural model); a target needing another is "not modelled".
+    Parameters
+    ----------
+    t : Target
+        The reading.
+    as_of, horizon : int
+        The scenario's last history year and last simulated year.
+    history : pandas.DataFrame
+        Wide year x series history (past years of windows, sums and bases).
+    variables : sequence of str, optional
+        The variables the scenario's model simulates (default: every variable
+        of the structural model); a reading needing another is "not modelled".
+
+    Returns
+    -------
+    str or None
+        ``not modelled: ...``, ``no deadline: ...``, ``beyond horizon: ...``,
+        ``in history: ...`` or ``no history: ...``; None when it can be evaluated.
     """
-    if t.metric not in _SIMULATED:
+    if not METRIC_SPECS[t.metric].modelled:
         return f"not modelled: the model does not produce {t.metric!r}"
-    unknown = [d for d in t.destinations if d not in _DESTINATION_SERIES]
+    unknown = [d for d in t.destinations if d not in _MODEL_DESTINATIONS]
     if unknown:
         return (
             f"not modelled: destination {', '.join(map(repr, unknown))} is not one of the "
-            f"model's ({', '.join(_DESTINATION_SERIES)}; it is inside 'other')"
+            f"model's ({', '.join(_MODEL_DESTINATIONS)}; it is inside 'other')"
         )
     if t.timing == "none" or t.due_year is None:
         return "no deadline: the statement gives no year"
@@ -105,16 +157,16 @@ def metric_status(
         return f"beyond horizon: due {t.due_year}, simulation ends {horizon}"
     if t.due_year <= as_of:
         return f"in history: due {t.due_year}, simulation starts {as_of + 1} (see ex-post verdict)"
+    needed = _series_needed(t)
     if variables is not None:
-        absent = [s for s in _series_needed(t) if s not in variables]
+        absent = [s for s in needed if s not in variables]
         if absent:
             return (
                 f"not modelled: this scenario's model simulates only {', '.join(variables)}, "
                 f"not {', '.join(absent)} (the trend model is for output alone)"
             )
-    years = years_needed(t, as_of)
-    past = [y for y in years if y <= as_of]
-    for series in _series_needed(t):
+    past = [y for y in years_needed(t, as_of) if y <= as_of]
+    for series in needed:
         for y in past:
             if (
                 series not in history.columns
@@ -132,30 +184,42 @@ def hist_value(history: pd.DataFrame, year: int, series: str) -> float:
     return float(history[series].reindex([year]).to_numpy(dtype=np.float64)[0])
 
 
-def _series_needed(t: Any) -> list[str]:
-    if t.metric in ("export_units", "export_share_of_output") and t.destinations:
-        extra = ["vehicle_output"] if t.metric == "export_share_of_output" else []
-        return _destination_series(t.destinations) + extra
-    if t.metric == "export_share_of_output":
-        return ["export_units", "vehicle_output"]
-    if t.metric == "private_per_state_investment":
-        return ["processing_state_investment_kzt_trn", "processing_private_investment_kzt_trn"]
-    if t.metric == "ckd_output":
-        return ["ckd_share", "vehicle_output"]
-    var = _SIMULATED[t.metric]
-    assert var is not None
-    return ["capacity" if var == "capacity" else var]
+def _series_needed(t: Target) -> list[str]:
+    """The simulated variables of the reading's metric (a named destination replaces
+    ``export_units`` by the destinations' series)."""
+    out: list[str] = []
+    for v in METRIC_SPECS[t.metric].simulated:
+        out += destination_series(t.destinations) if _by_destination(t, v) else [v]
+    return out
 
 
-def years_needed(t: Any, as_of: int) -> list[int]:
-    due = int(t.due_year)
+def _by_destination(t: Target, variable: str) -> bool:
+    return variable == "export_units" and bool(t.destinations)
+
+
+def years_needed(t: Target, as_of: int) -> list[int]:
+    """Every year whose value the reading reads (base year first), past years included.
+
+    Parameters
+    ----------
+    t : Target
+        A reading with a due year.
+    as_of : int
+        The scenario's last history year (a "by year" reading reads only the
+        simulated years: the history's are counted separately).
+
+    Returns
+    -------
+    list of int
+    """
+    due = _due(t)
     years: list[int] = []
     if t.transform == "cumulative":
         years = list(range(_first_year(t, as_of), due + 1))
     elif t.timing == "by_year" or (t.timing == "window" and t.window_rule == "any"):
         years = list(range(max(_first_year(t, as_of), as_of + 1), due + 1))
     elif t.timing == "window" and t.window_rule == "first":
-        years = [int(t.window_start)]
+        years = [_window_start(t)]
     else:
         years = [due]
     if t.transform == "ratio_to_base" and t.base_year is not None:
@@ -189,7 +253,7 @@ class TargetPayload:
 
 def make_getter(
     values: Arr, variables: Sequence[str], years: NDArray[np.int64], history: pd.DataFrame
-) -> Callable[[str, int], Arr | float]:
+) -> Getter:
     """``get(variable, year)``: simulated paths for future years, history for past ones."""
     index = {v: i for i, v in enumerate(variables)}
     first = int(years[0])
@@ -205,64 +269,61 @@ def make_getter(
     return get
 
 
-def _metric(t: Any, get: Callable[[str, int], Arr | float], year: int, n: int) -> Arr:
-    m = t.metric
-    if m in ("export_units", "export_share_of_output") and t.destinations:
-        parts = [np.broadcast_to(get(k, year), (n,)) for k in _destination_series(t.destinations)]
-        x_dest = np.asarray(sum(parts), dtype=np.float64)
-        if m == "export_units":
-            return x_dest
-        q = np.broadcast_to(get("vehicle_output", year), (n,))
+def _variable(t: Target, get: Getter, name: str, year: int, n: int) -> Arr:
+    """One variable of the metric on every path (exports: to the named destinations)."""
+    if _by_destination(t, name):
+        parts = [np.broadcast_to(get(k, year), (n,)) for k in destination_series(t.destinations)]
+        return np.asarray(sum(parts), dtype=np.float64)
+    return np.broadcast_to(get(name, year), (n,))
+
+
+def _combine(spec: MetricSpec, operands: Sequence[Arr]) -> Arr:
+    """The metric from its variables' values, by the table's rule (``MetricSpec.combine``)."""
+    if spec.combine == "share":
+        x, q = operands
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.where(q > 0, x_dest / q, 0.0), dtype=np.float64)
-    if m == "export_share_of_output":
-        x = np.broadcast_to(get("export_units", year), (n,))
-        q = np.broadcast_to(get("vehicle_output", year), (n,))
+            return np.asarray(np.where(q > 0, x / q, 0.0), dtype=np.float64)
+    if spec.combine == "product":
+        a, b = operands
+        return np.asarray(a * b, dtype=np.float64)
+    if spec.combine == "second_per_first":
+        first, second = operands
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(q > 0, x / q, 0.0)
-    if m == "ckd_output":
-        c = np.broadcast_to(get("ckd_share", year), (n,))
-        q = np.broadcast_to(get("vehicle_output", year), (n,))
-        return np.asarray(c * q, dtype=np.float64)
-    if m == "private_per_state_investment":
-        # ratio of private to state investment (the scenario's theta), per path
-        state = np.broadcast_to(get("processing_state_investment_kzt_trn", year), (n,))
-        priv = np.broadcast_to(get("processing_private_investment_kzt_trn", year), (n,))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(state > 0, priv / state, np.inf)
-        return np.asarray(np.where(np.isnan(state + priv), np.nan, ratio))
-    var = _SIMULATED[m]
-    assert var is not None
-    return np.asarray(np.broadcast_to(get(var, year), (n,)), dtype=np.float64)
+            ratio = np.where(first > 0, second / first, np.inf)
+        return np.asarray(np.where(np.isnan(first + second), np.nan, ratio))
+    (only,) = operands
+    return np.asarray(only, dtype=np.float64)
+
+
+def _metric(t: Target, get: Getter, year: int, n: int) -> Arr:
+    spec = METRIC_SPECS[t.metric]
+    return _combine(spec, [_variable(t, get, v, year, n) for v in spec.simulated])
+
+
+def _cumulative(t: Target, get: Getter, year: int, n: int, as_of: int) -> Arr:
+    """The metric summed over the window up to ``year`` (a ratio: the ratio of the sums)."""
+    spec = METRIC_SPECS[t.metric]
+    years = range(_first_year(t, as_of), year + 1)
+    if spec.combine == "second_per_first":
+        sums = [
+            np.asarray(sum(_variable(t, get, v, y, n) for y in years), dtype=np.float64)
+            for v in spec.simulated
+        ]
+        return _combine(spec, sums)
+    return np.asarray(sum(_metric(t, get, y, n) for y in years), dtype=np.float64)
 
 
 def target_values(
-    t: Any, get: Callable[[str, int], Arr | float], n: int, as_of: int, sim_years: Sequence[int]
+    t: Target, get: Getter, n: int, as_of: int, sim_years: Sequence[int]
 ) -> tuple[Arr, NDArray[np.bool_], NDArray[np.int64]]:
     """Per path: the metric value at the due year, met indicator, first year met (-1: never)."""
-    due = int(t.due_year)
+    due = _due(t)
 
     def transformed(year: int) -> Arr:
         if t.transform == "cumulative":
-            if t.metric == "private_per_state_investment":
-                years = range(_first_year(t, as_of), year + 1)
-                state = sum(
-                    np.broadcast_to(get("processing_state_investment_kzt_trn", y), (n,))
-                    for y in years
-                )
-                priv = sum(
-                    np.broadcast_to(get("processing_private_investment_kzt_trn", y), (n,))
-                    for y in years
-                )
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    ratio = np.where(state > 0, priv / state, np.inf)
-                return np.asarray(np.where(np.isnan(state + priv), np.nan, ratio))
-            return np.asarray(
-                sum(_metric(t, get, y, n) for y in range(_first_year(t, as_of), year + 1)),
-                dtype=np.float64,
-            )
+            return _cumulative(t, get, year, n, as_of)
         v = _metric(t, get, year, n)
-        if t.transform == "ratio_to_base":
+        if t.transform == "ratio_to_base" and t.base_year is not None:
             # growth from a zero (or missing) base is undefined: NaN, never met
             base = _metric(t, get, int(t.base_year), n)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -279,14 +340,14 @@ def target_values(
             first_met[hit] = y
             met |= hit
         return transformed(due), met, first_met
-    year = int(t.window_start) if t.timing == "window" and t.window_rule == "first" else due
+    year = _window_start(t) if t.timing == "window" and t.window_rule == "first" else due
     v = transformed(year)
     met = _cmp(v, t.comparison, t.threshold)
     return v, met, np.where(met, year, -1).astype(np.int64)
 
 
 def evaluate_block(
-    targets: Sequence[Any],
+    targets: Sequence[Target],
     values: Arr,
     variables: Sequence[str],
     years: NDArray[np.int64],

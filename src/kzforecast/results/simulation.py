@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from kzforecast.errors import ArgumentError, ArgumentTypeError
+from kzforecast.results.evaluate import TargetPayload
 from kzforecast.results.summary import ALPHA, Moments, Sketch
 from kzforecast.scenario import Scenario
+from kzforecast.targets import Target
 
 __all__ = ["Simulation"]
 
@@ -35,7 +38,17 @@ class Simulation:
     paths : ndarray, shape (variable, path, year), or None
         Every simulated value, when run with ``keep_paths=True``.
     attrs : dict
-        Provenance: seed entropy, versions, sampling, initial state and its source.
+        Provenance: seed entropy, versions, sampling, initial state and its source,
+        and the first grid block of the paths (``first_block``, 0 for
+        :func:`kzforecast.simulate`).
+    targets : tuple of Target
+        The target readings counted during the run (``simulate(..., targets=...)``).
+    target_status : dict
+        Per ``(id, reading)``: None when counted, else why it cannot be evaluated.
+    target_payload : TargetPayload or None
+        The counts of the evaluable readings.
+    history : DataFrame or None
+        The history the run used for past years of targets.
 
     Notes
     -----
@@ -54,10 +67,10 @@ class Simulation:
     sketch: Sketch
     paths: NDArray[np.float64] | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
-    targets: tuple[Any, ...] = ()
+    targets: tuple[Target, ...] = ()
     target_status: dict[tuple[str, str], str | None] = field(default_factory=dict)
-    target_payload: Any = None
-    history: Any = None
+    target_payload: TargetPayload | None = None
+    history: pd.DataFrame | None = None
 
     # ----------------------------------------------------------------- access
     def _var_index(self, variable: str) -> int:
@@ -175,6 +188,110 @@ class Simulation:
             coords={"path": np.arange(self.n_paths), "year": self.years},
             attrs={"scenario": self.scenario.name, **{k: str(v) for k, v in self.attrs.items()}},
         )
+
+    # ------------------------------------------------------------------ merge
+    def merge(self, other: Simulation) -> Simulation:
+        """The simulation of this run's paths followed by ``other``'s.
+
+        Both must be runs of the same scenario, seed, sampling, initial state,
+        history and targets on adjacent ranges of grid blocks: ``other`` starts
+        at the grid block after this one's last, which must be full. The result
+        then counts exactly the paths of a single run over both ranges (the same
+        sketch and target counts; means and variances equal up to rounding, as
+        they are merged in another order). Such runs come from
+        :func:`kzforecast.engine.simulate.simulate_blocks`, as in
+        :func:`kzforecast.check_until`.
+
+        Parameters
+        ----------
+        other : Simulation
+            The run of the next grid blocks.
+
+        Returns
+        -------
+        Simulation
+            A new result; ``attrs`` are this run's with ``paths`` updated
+            (``first_block`` stays this run's).
+
+        Raises
+        ------
+        ArgumentError
+            When the two runs are not adjacent parts of one run (it says which
+            attribute differs).
+        """
+        if not isinstance(other, Simulation):
+            raise ArgumentTypeError(
+                f"must be a Simulation, got {type(other).__name__}",
+                source="Simulation.merge",
+                location="other",
+            )
+        self._check_mergeable(other)
+        payload = self.target_payload
+        if payload is not None and other.target_payload is not None:
+            payload = payload.merge(other.target_payload)
+        kept = None
+        if self.paths is not None and other.paths is not None:
+            kept = np.concatenate([self.paths, other.paths], axis=1)
+        n_paths = self.n_paths + other.n_paths
+        return replace(
+            self,
+            n_paths=n_paths,
+            moments=self.moments.merge(other.moments),
+            sketch=self.sketch.merge(other.sketch),
+            target_payload=payload,
+            paths=kept,
+            attrs={**self.attrs, "paths": n_paths},
+        )
+
+    def _check_mergeable(self, other: Simulation) -> None:
+        def refuse(problem: str, location: str, allowed: str) -> ArgumentError:
+            return ArgumentError(
+                problem, source="Simulation.merge", location=location, allowed=allowed
+            )
+
+        same_run = "parts of one run: simulate_blocks with the same scenario, seed and arguments"
+        if self.scenario is not other.scenario and self.scenario != other.scenario:
+            raise refuse(
+                f"scenarios {self.scenario.name!r} and {other.scenario.name!r} differ",
+                "other.scenario",
+                same_run,
+            )
+        for key in ("seed", "sampling", "grid_block", "initial_state"):
+            mine, theirs = self.attrs.get(key), other.attrs.get(key)
+            if mine is None or mine != theirs:
+                raise refuse(
+                    f"{key} differs: {mine!r} and {theirs!r}", f"other.attrs.{key}", same_run
+                )
+        keys = [(t.id, t.reading) for t in self.targets]
+        if keys != [(t.id, t.reading) for t in other.targets] or (
+            self.target_status != other.target_status
+        ):
+            raise refuse("the target readings counted differ", "other.targets", same_run)
+        mine_h, theirs_h = self.history, other.history
+        if mine_h is not theirs_h and (
+            mine_h is None or theirs_h is None or not mine_h.equals(theirs_h)
+        ):
+            raise refuse("the histories differ", "other.history", same_run)
+        if (self.paths is None) != (other.paths is None):
+            raise refuse(
+                "one run kept its paths and the other did not", "other.paths", "keep_paths alike"
+            )
+        grid = int(self.attrs["grid_block"])
+        first = int(self.attrs.get("first_block", 0))
+        if self.n_paths % grid:
+            raise refuse(
+                f"this run ends in a partial grid block ({self.n_paths} paths, blocks of {grid})",
+                "self.n_paths",
+                "a first run whose path count is a multiple of the grid block",
+            )
+        after = first + self.n_paths // grid
+        if int(other.attrs.get("first_block", 0)) != after:
+            raise refuse(
+                f"the runs are not adjacent: this one covers grid blocks {first}-{after - 1}, "
+                f"the other starts at block {other.attrs.get('first_block', 0)}",
+                "other.attrs.first_block",
+                f"a run starting at grid block {after}",
+            )
 
     def __repr__(self) -> str:
         return (

@@ -22,33 +22,55 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+__all__ = [
+    "ALPHA",
+    "MANTISSA_BITS",
+    "MAX_VALUE",
+    "MIN_POSITIVE",
+    "N_BINS",
+    "RAW_MAX",
+    "RAW_MIN",
+    "RAW_SHIFT",
+    "BlockMoments",
+    "Moments",
+    "Sketch",
+    "SparseSketch",
+    "bin_values",
+    "block_moments",
+    "sketch_bins",
+    "sparse_sketch_of",
+]
+
 Arr = NDArray[np.float64]
 
 MANTISSA_BITS = 7
-_SHIFT = 52 - MANTISSA_BITS
+RAW_SHIFT = 52 - MANTISSA_BITS
+"""A value's raw bin is its IEEE-754 bits shifted right by this (exponent and top mantissa bits)."""
 ALPHA = 2.0 ** -(MANTISSA_BITS + 1)
 MIN_POSITIVE = 1e-6
 MAX_VALUE = 1e13
-_BASE = int(np.array(MIN_POSITIVE).view(np.int64)) >> _SHIFT
-_TOP = int(np.array(MAX_VALUE).view(np.int64)) >> _SHIFT
-N_BINS = _TOP - _BASE + 2  # bin 1 holds values below MIN_POSITIVE (reported as 0); 0 unused
+RAW_MIN = int(np.array(MIN_POSITIVE).view(np.int64)) >> RAW_SHIFT
+"""The raw bin of ``MIN_POSITIVE`` (the lowest counted exactly)."""
+RAW_MAX = int(np.array(MAX_VALUE).view(np.int64)) >> RAW_SHIFT
+"""The raw bin of ``MAX_VALUE`` (the highest counted exactly)."""
+N_BINS = RAW_MAX - RAW_MIN + 2  # bin 1 holds values below MIN_POSITIVE (reported as 0); 0 unused
 
 
 def sketch_bins(x: Arr) -> NDArray[np.int64]:
     """Bin index of each value; bin 1 holds values below MIN_POSITIVE (reported as 0)."""
     y = np.maximum(np.asarray(x, dtype=np.float64), MIN_POSITIVE)
     b = y.view(np.int64)
-    b >>= _SHIFT
-    b -= _BASE - 1
+    b >>= RAW_SHIFT
+    b -= RAW_MIN - 1
     np.minimum(b, N_BINS - 1, out=b)
     return b
 
 
 def bin_values() -> Arr:
     """Representative value of each bin: the geometric midpoint of its edges."""
-    raw = np.arange(N_BINS, dtype=np.int64) + _BASE - 1
-    lo = (raw << _SHIFT).view(np.float64)
-    hi = ((raw + 1) << _SHIFT).view(np.float64)
+    raw = np.arange(N_BINS, dtype=np.int64) + RAW_MIN - 1
+    lo = (raw << RAW_SHIFT).view(np.float64)
+    hi = ((raw + 1) << RAW_SHIFT).view(np.float64)
     v = np.sqrt(lo * hi)
     v[:2] = 0.0
     return np.asarray(v, dtype=np.float64)
@@ -200,22 +222,22 @@ def sparse_sketch_of(
         vmin, vmax = x.min(axis=-1), x.max(axis=-1)
     fmin = np.ascontiguousarray(vmin, dtype=np.float64).reshape(cells)
     fmax = np.ascontiguousarray(vmax, dtype=np.float64).reshape(cells)
-    raw_lo = fmin.view(np.int64) >> _SHIFT
-    raw_hi = fmax.view(np.int64) >> _SHIFT
+    raw_lo = fmin.view(np.int64) >> RAW_SHIFT
+    raw_hi = fmax.view(np.int64) >> RAW_SHIFT
     nan = np.isnan(fmin) | np.isnan(fmax)
     if nan.any():  # a cell holding NaN: its whole range, clamped (NaN counts as MAX_VALUE)
-        raw_lo[nan] = _BASE - 1
-        raw_hi[nan] = _TOP + 1
-    lo = np.clip(raw_lo, _BASE, _TOP)
-    width = np.clip(raw_hi, _BASE, _TOP) - lo + 1
+        raw_lo[nan] = RAW_MIN - 1
+        raw_hi[nan] = RAW_MAX + 1
+    lo = np.clip(raw_lo, RAW_MIN, RAW_MAX)
+    width = np.clip(raw_hi, RAW_MIN, RAW_MAX) - lo + 1
     offset = np.cumsum(width) - width
     out = None if bins is None else bins.reshape(-1)[: x.size].reshape(x.shape)
-    idx = np.right_shift(x.view(np.int64), _SHIFT, out=out).reshape(cells, n)
-    for row in np.flatnonzero((raw_lo < _BASE) | (raw_hi > _TOP)):
-        np.clip(idx[row], _BASE, _TOP, out=idx[row])
+    idx = np.right_shift(x.view(np.int64), RAW_SHIFT, out=out).reshape(cells, n)
+    for row in np.flatnonzero((raw_lo < RAW_MIN) | (raw_hi > RAW_MAX)):
+        np.clip(idx[row], RAW_MIN, RAW_MAX, out=idx[row])
     idx += (offset - lo)[:, None]
     counts = np.bincount(idx.reshape(-1), minlength=int(width.sum()))
-    first = np.arange(cells, dtype=np.int64) * N_BINS + lo - (_BASE - 1)
+    first = np.arange(cells, dtype=np.int64) * N_BINS + lo - (RAW_MIN - 1)
     return SparseSketch((*lead, N_BINS), first, width, counts)
 
 

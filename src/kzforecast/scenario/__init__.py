@@ -1,6 +1,12 @@
-"""Scenarios: pydantic models of everything a simulation needs, and their distributions."""
+"""Scenarios: pydantic models of everything a simulation needs, and their distributions.
 
-from kzforecast.scenario._model import (
+* :mod:`~kzforecast.scenario.scenario` - the :class:`Scenario` and the built-in scenarios;
+* :mod:`~kzforecast.scenario.blocks` - one model per block, the initial state, the correlation;
+* :mod:`~kzforecast.scenario.distributions` - the parameter distributions;
+* :mod:`~kzforecast.scenario.io` - reading and writing TOML/JSON, error messages.
+"""
+
+from kzforecast.scenario.blocks import (
     DESTINATIONS,
     Blocks,
     Capacity,
@@ -15,9 +21,7 @@ from kzforecast.scenario._model import (
     Output,
     Plant,
     Processing,
-    Scenario,
     Trend,
-    builtin_scenarios,
 )
 from kzforecast.scenario.distributions import (
     Beta,
@@ -30,6 +34,7 @@ from kzforecast.scenario.distributions import (
     TruncatedNormal,
     Uniform,
 )
+from kzforecast.scenario.scenario import Scenario, builtin_scenarios
 
 __all__ = [
     "DESTINATIONS",

@@ -23,15 +23,17 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from scipy import special, stats
+from scipy import special
 
 __all__ = [
+    "SCALAR_TYPES",
     "Beta",
     "Dirichlet",
     "Distribution",
     "Fixed",
     "LogNormal",
     "Normal",
+    "ScalarDistribution",
     "Triangular",
     "TruncatedNormal",
     "Uniform",
@@ -53,6 +55,8 @@ def _table(kind: str, params: tuple[float, ...]) -> FloatArray:
         (alpha,) = params
         return np.asarray(special.gammaincinv(alpha, u), dtype=np.float64)
     if kind == "truncnormal":
+        from scipy import stats  # lazily: importing scipy.stats is slow
+
         a, b = params
         return np.asarray(stats.truncnorm(a, b).ppf(u), dtype=np.float64)
     raise ValueError(kind)  # pragma: no cover
@@ -178,6 +182,8 @@ class TruncatedNormal(_Dist):
         return self
 
     def _frozen(self) -> Any:
+        from scipy import stats  # lazily: importing scipy.stats is slow
+
         a = (self.low - self.mean_) / self.sd
         b = (self.high - self.mean_) / self.sd
         return stats.truncnorm(a, b, loc=self.mean_, scale=self.sd)
@@ -318,6 +324,20 @@ def _number_to_fixed(value: Any) -> Any:
         return {"dist": "fixed", "value": float(value)}
     return value
 
+
+ScalarDistribution = Fixed | Normal | TruncatedNormal | LogNormal | Uniform | Triangular | Beta
+"""The type of a validated scalar parameter (for type hints; validate with :data:`Distribution`)."""
+
+SCALAR_TYPES: tuple[type[ScalarDistribution], ...] = (
+    Fixed,
+    Normal,
+    TruncatedNormal,
+    LogNormal,
+    Uniform,
+    Triangular,
+    Beta,
+)
+"""The scalar distribution classes, for ``isinstance`` checks."""
 
 Distribution = Annotated[
     Fixed | Normal | TruncatedNormal | LogNormal | Uniform | Triangular | Beta,

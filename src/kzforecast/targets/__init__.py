@@ -5,29 +5,39 @@ motor-vehicle and processing industries stated 2010-2026, one
 :class:`Target` per statement and explicit reading; :func:`verdicts` says, for
 each reading, whether the history shows it met, missed or undecided, using the
 qualifiers of the observations (a lower bound can prove a ">=" target met,
-never missed).
+never missed). What each metric is, simulated and observed, is the one table
+:data:`METRIC_TABLE` (:mod:`kzforecast.targets.metrics`).
 """
 
-from kzforecast.targets._model import (
+from kzforecast.targets._interval import judge_interval
+from kzforecast.targets._model import Target
+from kzforecast.targets._registry import get_target, load_targets, read_registry, targets_frame
+from kzforecast.targets._verdict import STATUSES, verdicts
+from kzforecast.targets.metrics import (
     DESTINATION_SERIES,
     HISTORY_INPUTS,
     HISTORY_SERIES,
+    METRIC_SPECS,
+    METRIC_TABLE,
+    METRICS,
     MODELLED_METRICS,
     SHARE_METRICS,
     Metric,
-    Target,
+    MetricSpec,
 )
-from kzforecast.targets._registry import get_target, load_targets, read_registry, targets_frame
-from kzforecast.targets._verdict import STATUSES, judge_interval, verdicts
 
 __all__ = [
     "DESTINATION_SERIES",
     "HISTORY_INPUTS",
     "HISTORY_SERIES",
+    "METRICS",
+    "METRIC_SPECS",
+    "METRIC_TABLE",
     "MODELLED_METRICS",
     "SHARE_METRICS",
     "STATUSES",
     "Metric",
+    "MetricSpec",
     "Target",
     "get_target",
     "judge_interval",

@@ -21,120 +21,13 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-__all__ = [
-    "DESTINATION_SERIES",
-    "HISTORY_INPUTS",
-    "HISTORY_SERIES",
-    "MODELLED_METRICS",
-    "SHARE_METRICS",
-    "Metric",
-    "Target",
-]
+from kzforecast.targets.metrics import DESTINATION_SERIES, METRIC_SPECS, SHARE_METRICS, Metric
 
-Metric = Literal[
-    "vehicle_output",
-    "passenger_car_output",
-    "export_units",
-    "export_share_of_output",
-    "local_content_share",
-    "ckd_share",
-    "domestic_share_of_sales",
-    "processing_output_index",
-    "processing_exports_usd_bn",
-    "processing_investment_kzt_trn",
-    "private_per_state_investment",
-    "assembly_capacity",
-    "ckd_output",
-    "labour_productivity",
-    "noncommodity_export_share",
-    "machine_building_exports",
-    "machine_building_output",
-    "other",
-]
-"""What a target measures. ``other`` covers rules and goals no series measures."""
-
-METRICS: tuple[Metric, ...] = get_args(Metric)
-
-MODELLED_METRICS: tuple[Metric, ...] = METRICS[:12]
-"""Metrics a simulation can produce (the model has output, exports, shares,
-the processing block and plant capacity). ``ckd_output``,
-``labour_productivity``, ``noncommodity_export_share``, the machine-building
-metrics and ``other`` are not modelled."""
-
-SHARE_METRICS: frozenset[Metric] = frozenset(
-    {
-        "export_share_of_output",
-        "local_content_share",
-        "ckd_share",
-        "domestic_share_of_sales",
-        "noncommodity_export_share",
-    }
-)
-"""Metrics that are fractions in [0, 1]; their level thresholds must be too."""
-
-HISTORY_INPUTS: dict[Metric, tuple[str, ...]] = {
-    "vehicle_output": ("vehicle_output",),
-    "passenger_car_output": ("passenger_car_output",),
-    "export_units": ("export_units",),
-    "export_share_of_output": ("export_units", "vehicle_output"),
-    "local_content_share": ("local_content_share",),
-    "ckd_share": ("ckd_share",),
-    "domestic_share_of_sales": ("domestic_share_of_sales",),
-    "processing_output_index": ("processing_output_index",),
-    "processing_exports_usd_bn": ("processing_exports_usd_bn",),
-    "processing_investment_kzt_trn": ("processing_investment_kzt_trn",),
-    "private_per_state_investment": (
-        "processing_state_budget_share",
-        "processing_investment_kzt_trn",
-    ),
-    "assembly_capacity": (),
-    "ckd_output": ("ckd_share", "vehicle_output"),
-    "labour_productivity": (),
-    "noncommodity_export_share": (),
-    "machine_building_exports": (),
-    "machine_building_output": (),
-    "other": (),
-}
-"""Every history series a metric's verdict needs (empty: not measurable).
-
-Computed metrics:
-
-* ``export_share_of_output`` = ``export_units / vehicle_output`` (same year);
-* ``private_per_state_investment`` = private / state fixed investment in the
-  processing industries, where state = ``processing_state_budget_share`` x
-  ``processing_investment_kzt_trn`` and private = the rest; over several years
-  the two parts are summed before dividing;
-* ``ckd_output`` = ``ckd_share`` x ``vehicle_output``.
-"""
-
-HISTORY_SERIES: dict[Metric, str | None] = {
-    m: (s[0] if s else None) for m, s in HISTORY_INPUTS.items()
-}
-"""The main history series of each metric, or ``None`` if no series measures it.
-
-For the computed metrics this is the first input of :data:`HISTORY_INPUTS`:
-``export_share_of_output`` -> ``export_units`` (divided by ``vehicle_output``),
-``private_per_state_investment`` -> ``processing_state_budget_share`` (with
-``processing_investment_kzt_trn``), ``ckd_output`` -> ``ckd_share`` (times
-``vehicle_output``).
-"""
-
-DESTINATION_SERIES: dict[str, tuple[str, ...]] = {
-    "russia": ("exports_to_russia",),
-    "uzbekistan": ("exports_to_uzbekistan",),
-    "kyrgyzstan": ("exports_to_kyrgyzstan",),
-    "tajikistan": ("exports_to_tajikistan",),
-    "central_asia": ("exports_to_uzbekistan", "exports_to_kyrgyzstan", "exports_to_tajikistan"),
-    "belarus": (),
-    "other": ("exports_to_other",),
-}
-"""Export destinations a target may name, and the history series that count them
-(``belarus`` has none: it is inside ``exports_to_other`` together with other
-countries, so it can only be bounded by the total)."""
+__all__ = ["Comparison", "Confidence", "Target", "Timing", "Transform", "WindowRule"]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -384,7 +277,8 @@ class Target(BaseModel):
 
     def _check_base(self) -> None:
         if self.base_year is None:
-            if HISTORY_INPUTS[self.metric] or self.metric in MODELLED_METRICS:
+            spec = METRIC_SPECS[self.metric]
+            if spec.measurable or spec.modelled:
                 raise ValueError(
                     "base_year: required when transform is 'ratio_to_base' (allowed empty only "
                     "for metrics nothing measures or models, where the source gives no base)"
@@ -399,11 +293,12 @@ class Target(BaseModel):
     def _check_destinations(self) -> None:
         if not self.destinations:
             return
-        if self.metric not in ("export_units", "export_share_of_output"):
+        allowed = METRIC_SPECS[self.metric].destinations
+        if not allowed:
             raise ValueError(
                 f"destinations: only export metrics name destinations, not {self.metric}"
             )
-        unknown = [d for d in self.destinations if d not in DESTINATION_SERIES]
+        unknown = [d for d in self.destinations if d not in allowed]
         if unknown:
             raise ValueError(
                 f"destinations: unknown {unknown}; allowed {sorted(DESTINATION_SERIES)}"

@@ -22,7 +22,8 @@ import pandas as pd
 from pydantic import ValidationError
 
 from kzforecast.errors import TargetError
-from kzforecast.targets._model import METRICS, Target
+from kzforecast.targets._model import Target
+from kzforecast.targets.metrics import METRICS
 
 __all__ = ["get_target", "load_targets", "targets_frame"]
 
@@ -165,6 +166,23 @@ def _shipped() -> tuple[Target, ...]:
     return read_registry(_registry_path())
 
 
+def _of_vintage(targets: Sequence[Target], vintage: str, source: str) -> list[Target]:
+    """The statements of a year (``"2016"``) or of a day (``"2016-07-01"``)."""
+    vintages = sorted({t.vintage for t in targets if not re.fullmatch(r"\d{4}", t.vintage)})
+    years = sorted({str(t.stated_year) for t in targets if t.stated_year is not None})
+    is_year = re.fullmatch(r"\d{4}", vintage) is not None
+    if is_year and vintage in years:
+        return [t for t in targets if str(t.stated_year) == vintage]
+    if not is_year and vintage in vintages:
+        return [t for t in targets if t.vintage == vintage]
+    raise TargetError(
+        f"unknown vintage {vintage!r}",
+        source=source,
+        location="vintage",
+        allowed=f"a year ({', '.join(years)}) or a date ({', '.join(vintages)})",
+    )
+
+
 def load_targets(
     *,
     vintage: str | None = None,
@@ -221,20 +239,7 @@ def load_targets(
     selected = list(targets)
     if vintage is not None:
         vintage = str(vintage).strip()
-        vintages = sorted({t.vintage for t in targets if not re.fullmatch(r"\d{4}", t.vintage)})
-        years = sorted({str(t.stated_year) for t in targets if t.stated_year is not None})
-        is_year = re.fullmatch(r"\d{4}", vintage) is not None
-        if is_year and vintage in years:
-            selected = [t for t in selected if str(t.stated_year) == vintage]
-        elif not is_year and vintage in vintages:
-            selected = [t for t in selected if t.vintage == vintage]
-        else:
-            raise TargetError(
-                f"unknown vintage {vintage!r}",
-                source=source,
-                location="vintage",
-                allowed=f"a year ({', '.join(years)}) or a date ({', '.join(vintages)})",
-            )
+        selected = _of_vintage(selected, vintage, source)
         applied.append(f"vintage={vintage}")
     if metric is not None:
         if metric not in METRICS:

@@ -218,12 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KzForecastError as exc:
         print(f"kzforecast: error: {exc}", file=sys.stderr)
         return 2
-    except OSError as exc:  # the file system refused (missing file, permission, disk full)
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"kzforecast: error: {where}{exc.strerror or exc}", file=sys.stderr)
-        return 2
-    # Anything else (a ValueError, TypeError, ...) is a bug of kzforecast: it propagates
-    # with its traceback instead of being dressed up as a user error.
+    # Anything else (a ValueError, TypeError, OSError, ...) is a bug of kzforecast: the
+    # library reports every bad input, and every file it cannot read or write, with one
+    # of its own error types (kzforecast.errors). A bug propagates with its traceback
+    # instead of being dressed up as a user error.
 
 
 if __name__ == "__main__":  # pragma: no cover

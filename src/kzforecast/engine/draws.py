@@ -1,0 +1,344 @@
+"""Random draws of one or more grid blocks: uncertain parameters and model shocks.
+
+Every (grid block, stream) pair has its own generator
+(:func:`~kzforecast.engine.seeding.block_generator`), so a block's draws are the
+same whichever chunk it is drawn in. The chunk functions draw consecutive blocks
+side by side along the path axis with the same numbers as concatenating the
+one-block functions.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+from scipy.stats import qmc
+
+from kzforecast.engine.seeding import GRID_BLOCK, STREAM, block_generator
+from kzforecast.engine.workspace import Workspace
+from kzforecast.model.kernel import SHOCK_SHAPES, Shocks, model_streams, model_uses_block
+from kzforecast.scenario import DESTINATIONS, Scenario
+from kzforecast.scenario.distributions import Distribution
+
+__all__ = [
+    "U_EPS",
+    "ParamSpec",
+    "Sampling",
+    "concat_parameters",
+    "concat_shocks",
+    "draw_chunk_parameters",
+    "draw_chunk_shocks",
+    "draw_parameters",
+    "draw_shocks",
+    "param_specs",
+]
+
+Arr = NDArray[np.float64]
+Sampling = Literal["random", "antithetic", "sobol"]
+U_EPS = 1e-12
+"""Uniforms are clipped to ``[U_EPS, 1 - U_EPS]`` before an inverse normal CDF."""
+
+
+def _normals(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling) -> Arr:
+    """Standard normals of shape ``(*lead, GRID_BLOCK)``."""
+    if sampling == "sobol":
+        d = int(np.prod(lead)) if lead else 1
+        eng = qmc.Sobol(d, scramble=True, seed=gen)
+        u = eng.random_base2(int(math.log2(GRID_BLOCK)))  # (GRID_BLOCK, d)
+        z = special.ndtri(np.clip(u, U_EPS, 1 - U_EPS)).T
+        return np.ascontiguousarray(z.reshape(*lead, GRID_BLOCK))
+    if sampling == "antithetic":
+        # pairs (z, -z) side by side, so every even-length prefix (a partial
+        # last block) stays balanced
+        half = gen.standard_normal((*lead, GRID_BLOCK // 2))
+        return np.stack([half, -half], axis=-1).reshape(*lead, GRID_BLOCK)
+    return gen.standard_normal((*lead, GRID_BLOCK))
+
+
+def _uniforms(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling) -> Arr:
+    """Uniforms on [0, 1) of shape ``(*lead, GRID_BLOCK)`` (Sobol sampling draws them plain)."""
+    if sampling == "antithetic":
+        half = gen.random((*lead, GRID_BLOCK // 2))
+        return np.stack([half, 1.0 - half], axis=-1).reshape(*lead, GRID_BLOCK)
+    return gen.random((*lead, GRID_BLOCK))
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter a model draws: its dotted path, distribution and stream key."""
+
+    path: str
+    dist: Distribution
+    key: int  # stream key
+    fixed_value: float | None  # value of a point mass (or a zero-width distribution)
+
+
+_SPEC_CACHE: dict[int, tuple[weakref.ref[Scenario], tuple[ParamSpec, ...], Any]] = {}
+
+
+def param_specs(scenario: Scenario) -> tuple[tuple[ParamSpec, ...], Any]:
+    """The parameters the scenario's model draws, and the copula factor (or None).
+
+    Computed once per scenario object (they are the same for every block).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+
+    Returns
+    -------
+    (specs, factor)
+        A :class:`ParamSpec` per drawn parameter, in the scenario's order, and
+        the Gaussian copula's lower-triangular factor when the model uses one of
+        its parameters.
+    """
+    hit = _SPEC_CACHE.get(id(scenario))
+    if hit is not None and hit[0]() is scenario:
+        return hit[1], hit[2]
+    specs = []
+
+    def used(path: str) -> bool:
+        return model_uses_block(scenario.model, path.split(".")[1])
+
+    correlated = set(scenario.correlation.parameters) if scenario.correlation else set()
+    if not any(used(p) for p in correlated):
+        correlated = set()  # the copula only mixes parameters this model does not use
+    for path, dist in scenario.parameters().items():
+        # a model draws only the parameters its equations use (and all those of a copula
+        # that mixes one of them); every parameter has its own stream, so this changes
+        # no other draw
+        if not used(path) and path not in correlated:
+            continue
+        fixed = None
+        if dist.is_fixed:
+            fixed = float(dist.value) if dist.dist == "fixed" else float(dist.quantile(0.5))
+        specs.append(ParamSpec(path, dist, scenario.stream_key(path), fixed))
+    corr = scenario.correlation
+    factor = corr.gaussian_factor() if corr is not None and correlated else None
+    if len(_SPEC_CACHE) > 64:
+        _SPEC_CACHE.clear()
+    _SPEC_CACHE[id(scenario)] = (weakref.ref(scenario), tuple(specs), factor)
+    return tuple(specs), factor
+
+
+def draw_parameters(
+    scenario: Scenario, root: np.random.SeedSequence, block: int, n: int, sampling: Sampling
+) -> dict[str, Any]:
+    """Per-path parameter values of one grid block.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Whose parameters (only those its model uses).
+    root : numpy.random.SeedSequence
+        The run's root seed.
+    block : int
+        The grid block's index.
+    n : int
+        How many of the block's paths (its first ``n``).
+    sampling : {"random", "antithetic", "sobol"}
+        The run's sampling (parameters are drawn antithetically or at random).
+
+    Returns
+    -------
+    dict
+        Values by dotted path: an array of ``n`` values, or a float for a point mass.
+    """
+    return draw_chunk_parameters(scenario, root, [block], [n], sampling)
+
+
+def draw_chunk_parameters(
+    scenario: Scenario,
+    root: np.random.SeedSequence,
+    blocks: Sequence[int],
+    sizes: Sequence[int],
+    sampling: Sampling,
+) -> dict[str, Any]:
+    """Per-path parameter values of consecutive grid blocks, side by side.
+
+    Each parameter's normal scores come from its own stream in every block; the
+    copula and the quantile function then run once over the whole chunk. Both
+    are element-wise (the copula as explicit products in a fixed order, not a
+    BLAS matrix product), so the values are the same whatever the chunking.
+    ``sizes`` gives the paths taken from each block (its first ones).
+    """
+    specs, factor = param_specs(scenario)
+    kind: Sampling = "antithetic" if sampling == "antithetic" else "random"
+    n = sum(sizes)
+    z: dict[str, Arr] = {}
+    for sp in specs:
+        if sp.fixed_value is None:
+            zz = np.empty(n)
+            start = 0
+            for b, m in zip(blocks, sizes):
+                gen = block_generator(root, b, STREAM["params"], sp.key)
+                if kind == "random" and m == GRID_BLOCK:
+                    gen.standard_normal(out=zz[start : start + m])
+                else:
+                    zz[start : start + m] = _normals(gen, (), kind)[:m]
+                start += m
+            z[sp.path] = zz
+    corr = scenario.correlation
+    if factor is not None and corr is not None:
+        names = list(corr.parameters)
+        mixed = []
+        for i in range(len(names)):
+            acc = factor[i, 0] * z[names[0]]
+            for j in range(1, len(names)):
+                acc += factor[i, j] * z[names[j]]
+            mixed.append(acc)
+        for name, v in zip(names, mixed):
+            z[name] = v
+    out: dict[str, Any] = {}
+    for sp in specs:
+        out[sp.path] = (
+            sp.fixed_value if sp.fixed_value is not None else sp.dist.ppf_from_normal(z[sp.path])
+        )
+    return out
+
+
+def draw_shocks(
+    root: np.random.SeedSequence,
+    block: int,
+    n_years: int,
+    n: int,
+    sampling: Sampling,
+    model: str | None = None,
+) -> Shocks:
+    """One grid block's shocks.
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+        The run's root seed.
+    block : int
+        The grid block's index.
+    n_years : int
+        Simulated years.
+    n : int
+        How many of the block's paths (its first ``n``).
+    sampling : {"random", "antithetic", "sobol"}
+        How the normals are drawn.
+    model : str, optional
+        Draw the streams of this model only (default: every stream).
+
+    Returns
+    -------
+    Shocks
+        Normals and uniforms per stream, shape ``(k, n_years, n)``, and the
+        destinations' normal scores ``(destinations, n)`` (none for the trend model).
+    """
+    normal: dict[str, Arr] = {}
+    uniform: dict[str, Arr] = {}
+    streams = SHOCK_SHAPES if model is None else model_streams(model)
+    for stream, (nn, nu) in streams.items():
+        gen = block_generator(root, block, STREAM[stream])
+        normal[stream] = _normals(gen, (nn, n_years), sampling)[..., :n]
+        uniform[stream] = _uniforms(gen, (nu, n_years), sampling)[..., :n]
+    if model == "trend":
+        return Shocks(normal, uniform, np.empty((0, n)))
+    gen = block_generator(root, block, STREAM["destinations"])
+    dest = _normals(gen, (len(DESTINATIONS),), "random" if sampling == "random" else "antithetic")
+    dest = dest[..., :n]
+    return Shocks(normal, uniform, dest)
+
+
+def draw_chunk_shocks(
+    root: np.random.SeedSequence,
+    blocks: Sequence[int],
+    sizes: Sequence[int],
+    n_years: int,
+    sampling: Sampling,
+    ws: Workspace | None = None,
+    model: str = "structural",
+) -> Shocks:
+    """The shocks of consecutive grid blocks, side by side along the path axis.
+
+    The same numbers as concatenating ``draw_shocks`` of each block; with plain
+    random sampling each block's variates are drawn into a reused block buffer
+    (``Generator.standard_normal(out=...)``) and copied into the chunk's buffers
+    (views of ``ws``), so a chunk allocates nothing.
+    """
+    n = sum(sizes)
+    if ws is None:
+        ws = Workspace()
+    streams = model_streams(model)
+    n_dest = 0 if model == "trend" else len(DESTINATIONS)
+    normal = {k: ws.take(f"normal.{k}", (nn, n_years, n)) for k, (nn, _) in streams.items()}
+    uniform = {k: ws.take(f"uniform.{k}", (nu, n_years, n)) for k, (_, nu) in streams.items()}
+    dest = ws.take("destinations", (n_dest, n))
+    start = 0
+    for b, m in zip(blocks, sizes):
+        sl = slice(start, start + m)
+        if sampling == "random":
+            for stream, (nn, nu) in streams.items():
+                gen = block_generator(root, b, STREAM[stream])
+                tmp = ws.take("block.normal", (nn, n_years, GRID_BLOCK))
+                gen.standard_normal(out=tmp)
+                normal[stream][..., sl] = tmp[..., :m]
+                if nu:
+                    tmp = ws.take("block.uniform", (nu, n_years, GRID_BLOCK))
+                    gen.random(out=tmp)
+                    uniform[stream][..., sl] = tmp[..., :m]
+            if n_dest:
+                gen = block_generator(root, b, STREAM["destinations"])
+                tmp = ws.take("block.destinations", (n_dest, GRID_BLOCK))
+                gen.standard_normal(out=tmp)
+                dest[:, sl] = tmp[:, :m]
+        else:
+            part = draw_shocks(root, b, n_years, m, sampling, model)
+            for stream in streams:
+                normal[stream][..., sl] = part.normal[stream]
+                uniform[stream][..., sl] = part.uniform[stream]
+            dest[:, sl] = part.destinations
+        start += m
+    return Shocks(normal, uniform, dest)
+
+
+def concat_shocks(parts: Sequence[Shocks]) -> Shocks:
+    """Shocks of consecutive blocks joined along the path axis.
+
+    Parameters
+    ----------
+    parts : sequence of Shocks
+        In path order (one part is returned as it is).
+
+    Returns
+    -------
+    Shocks
+    """
+    if len(parts) == 1:
+        return parts[0]
+    return Shocks(
+        {k: np.concatenate([p.normal[k] for p in parts], axis=-1) for k in parts[0].normal},
+        {k: np.concatenate([p.uniform[k] for p in parts], axis=-1) for k in parts[0].uniform},
+        np.concatenate([p.destinations for p in parts], axis=-1),
+    )
+
+
+def concat_parameters(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Parameter values of consecutive blocks joined along the path axis.
+
+    Parameters
+    ----------
+    parts : sequence of dict
+        :func:`draw_parameters` results in path order; point masses (floats) are
+        taken from the first.
+
+    Returns
+    -------
+    dict
+    """
+    if len(parts) == 1:
+        return parts[0]
+    out: dict[str, Any] = {}
+    for k, v in parts[0].items():
+        out[k] = v if isinstance(v, float) else np.concatenate([p[k] for p in parts])
+    return out
