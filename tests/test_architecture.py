@@ -48,8 +48,9 @@ def test_every_module_belongs_to_a_layer(graph: grimp.ImportGraph) -> None:
 
 def test_layers_are_the_documented_ones() -> None:
     names = [m.removeprefix(ROOT + ".") for m in _layers()]
-    assert names[:9] == [
-        "cli", "report", "analysis", "engine", "results", "model", "scenario", "targets", "data",
+    assert names[:11] == [
+        "cli", "testing", "report", "analysis", "engine", "results", "model", "scenario",
+        "dataset", "targets", "data",
     ]  # fmt: skip
     arch = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text("utf-8")
     for name in names:

@@ -1,0 +1,1 @@
+"""One country's industry as one object: the Dataset every run reads (in progress)."""

@@ -1,0 +1,1 @@
+"""Property-based testing for users: hypothesis strategies and invariant checks (in progress)."""
