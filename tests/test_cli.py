@@ -101,7 +101,7 @@ def test_no_partial_files_when_the_run_fails(
     monkeypatch.setattr(plots, "probability_chart", boom)
     out = tmp_path / "rep"
     assert main(["check", "--paths", "4096", "--out", str(out)]) == 2
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # not even the directory the command would have created
 
 
 def test_an_unexpected_exception_is_a_bug_and_keeps_its_traceback(
@@ -164,3 +164,19 @@ def test_backtest_cli_says_when_nothing_can_be_scored(capsys: pytest.CaptureFixt
 
     assert main(["backtest", "--vintages", "2025", "--horizon", "2", "--paths", "1000"]) == 2
     assert "no year after these vintages" in capsys.readouterr().err
+
+
+def test_check_until_a_precision_says_how_many_paths_it_used(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--precision`` runs until every open P(met) is that precise, and says so."""
+    argv = ["check", "--precision", "0.02", "--sampling", "antithetic", "--seed", "3",
+            "--targets", "in-force", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "(antithetic)" in first
+    assert "precision +-2 pp at 95% reached" in first
+    paths = int(first.split("), ")[1].split(" paths")[0].replace(",", ""))
+    assert paths % 4096 == 0
+    assert paths < 20_000  # far fewer than the fixed default for a loose precision
+    assert (tmp_path / "report.html").exists()

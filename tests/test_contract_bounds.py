@@ -7,49 +7,25 @@ from hypothesis import given, settings
 
 from kzforecast import Scenario, simulate
 from kzforecast.model.kernel import TREND_VARIABLES, VARIABLES
-from kzforecast.scenario import DESTINATIONS
-
-from .strategies import scenarios
+from kzforecast.testing import assert_invariants, scenarios, seeds
 
 
 @settings(max_examples=40)
 @given(scenario=scenarios())
 def test_bounds_hold_for_random_scenarios(scenario: Scenario) -> None:
+    """Finite, non-negative, shares in [0, 1], localization below its ceiling on each path,
+    exports <= output <= u_max x capacity, destination shares sum to 1, investment parts sum
+    to the total (kzforecast.testing.assert_invariants)."""
     sim = simulate(scenario, paths=1000, seed=3, keep_paths=True)
-    assert sim.paths is not None
-    assert np.isfinite(sim.paths).all()
-    v = sim.values
-    for name in ("vehicle_output", "usd_kzt", "rub_kzt"):
-        assert (v(name) >= 0).all(), name
-    assert ((v("devaluation") == 0) | (v("devaluation") == 1)).all()
-    if scenario.model == "trend":
-        # output alone, with the exchange-rate block that drives its jumps
-        assert sim.variables == TREND_VARIABLES
-        return
-    assert sim.variables == VARIABLES
-    for name in (
-        "export_units",
-        "new_vehicle_sales",
-        "capacity",
-        "domestic_supply",
-        "export_demand",
-    ):
-        assert (v(name) >= 0).all(), name
-    q, x = v("vehicle_output"), v("export_units")
-    assert (x <= q).all()
-    # output never exceeds the usable capacity
-    assert (q <= v("capacity") * 1.0 + 1e-6 * np.maximum(q, 1)).all()
-    for name in ("local_content_share", "ckd_share", "domestic_share_of_sales"):
-        assert ((v(name) >= 0) & (v(name) <= 1)).all(), name
-    l_max = scenario.blocks.local_content.L_max.bounds()[1]
-    assert (v("local_content_share") <= l_max + 1e-12).all()
-    dest_total = sum(v(f"exports_to_{d}") for d in DESTINATIONS)
-    np.testing.assert_allclose(dest_total, x, rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(
-        v("processing_state_investment_kzt_trn") + v("processing_private_investment_kzt_trn"),
-        v("processing_investment_kzt_trn"),
-        rtol=1e-12,
-    )
+    # output alone for the trend model, with the exchange-rate block that drives its jumps
+    assert sim.variables == (TREND_VARIABLES if scenario.model == "trend" else VARIABLES)
+    assert_invariants(sim)
+
+
+@settings(max_examples=10)
+@given(scenario=scenarios(base=Scenario.builtin("baseline")), seed=seeds())
+def test_bounds_hold_for_perturbed_baselines(scenario: Scenario, seed: int) -> None:
+    assert_invariants(simulate(scenario, paths=1000, seed=seed, keep_paths=True))
 
 
 def test_summaries_are_finite_without_kept_paths() -> None:

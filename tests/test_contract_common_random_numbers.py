@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kzforecast import Scenario, simulate
-
-from .strategies import scenarios
+from kzforecast.testing import assert_monotone, raise_parameter, scenarios, targets
 
 
 @settings(max_examples=25)
@@ -26,17 +25,24 @@ from .strategies import scenarios
 def test_raising_a_growth_parameter_never_lowers_output(
     scenario: Scenario, bump: float, which: str
 ) -> None:
-    base = scenario.parameters()[which]
-    # shift the whole distribution up: a fixed value, or the mean / bounds
-    raised_dist = base.model_dump(by_alias=True)
-    for key in ("value", "mean", "low", "high", "mode"):
-        if key in raised_dist and isinstance(raised_dist[key], float):
-            raised_dist[key] += bump
-    raised = scenario.with_parameter(which, raised_dist)
+    # shift the whole distribution up: a fixed value, or the mean / bounds / mode
+    raised = raise_parameter(scenario, which, bump)
     a = simulate(scenario, paths=1000, seed=17, keep_paths=True)
     b = simulate(raised, paths=1000, seed=17, keep_paths=True)
     qa, qb = a.values("vehicle_output"), b.values("vehicle_output")
     assert (qb >= qa * (1 - 1e-12)).all()
+
+
+@settings(max_examples=10)
+@given(data=st.data(), scenario=scenarios(base=Scenario.builtin("baseline")))
+def test_raising_market_growth_never_lowers_p_met(data: st.DataObject, scenario: Scenario) -> None:
+    """P(met) of any output reading never falls, and no path's output metric does
+    (kzforecast.testing.assert_monotone)."""
+    years = (scenario.as_of + 1, scenario.horizon)
+    target = data.draw(targets(["vehicle_output"], years=years, comparisons=[">="]))
+    pathwise = target.transform != "ratio_to_base" or target.base_year == scenario.as_of
+    assert_monotone(scenario, "blocks.market.mu_M", target, paths=1000, seed=17,
+                    pathwise=pathwise)  # fmt: skip
 
 
 def test_identical_scenarios_share_every_draw() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from kzforecast import Scenario, simulate
+from kzforecast.testing import assert_invariants
 
 
 def test_extreme_volatility_stays_finite() -> None:
@@ -12,8 +13,7 @@ def test_extreme_volatility_stays_finite() -> None:
     data = sc.to_dict()
     data["horizon"] = data["as_of"] + 60
     sim = simulate(Scenario.from_dict(data), paths=1000, seed=1, keep_paths=True)
-    assert sim.paths is not None
-    assert np.isfinite(sim.paths).all()
+    assert_invariants(sim)  # finite, and within every bound
     assert np.isfinite(sim.summary().to_numpy()).all()
 
 
@@ -25,4 +25,5 @@ def test_noisy_adjustment_from_zero_stays_at_zero_not_nan() -> None:
     data["blocks"]["local_content"]["s_L"] = 300.0
     sim = simulate(Scenario.from_dict(data), paths=4096, seed=1, keep_paths=True)
     np.testing.assert_array_equal(sim.values("local_content_share"), 0.0)
+    assert_invariants(sim)
     assert np.isfinite(sim.summary().to_numpy()).all()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
 
 from kzforecast import Scenario, simulate
+from kzforecast.testing import assert_reproducible, scenarios, seeds
 
 from .test_check import trend_scenario
 
@@ -29,3 +31,13 @@ def test_antithetic_pairs_stay_balanced_in_a_partial_block() -> None:
     # paths 2i and 2i+1 are mirrors: log output deviations from the drift cancel
     dev = lq - lq.mean(axis=0)
     np.testing.assert_allclose(dev[0::2] + dev[1::2], 0.0, atol=1e-9)
+
+
+@settings(max_examples=5)
+@given(scenario=scenarios(), seed=seeds())
+def test_random_scenarios_are_bit_identical_across_block_sizes_and_threads(
+    scenario: Scenario, seed: int
+) -> None:
+    """Every block and parameter stream is keyed by grid block, so chunking and threads
+    change nothing (kzforecast.testing.assert_reproducible)."""
+    assert_reproducible(scenario, seed, paths=4096 + 700)

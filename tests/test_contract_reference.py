@@ -16,9 +16,9 @@ from kzforecast import simulate
 from kzforecast.engine.kernel_inputs import kernel_parameters, required_parameters
 from kzforecast.engine.simulate import draw_parameters, draw_shocks, resolve_initial
 from kzforecast.scenario import Scenario
+from kzforecast.testing import scenarios
 
 from .reference import reference_path
-from .strategies import scenarios
 
 N_PATHS = 1000
 N_CHECK = 12

@@ -9,8 +9,7 @@ from hypothesis import given, settings
 
 from kzforecast import Scenario
 from kzforecast.scenario import builtin_scenarios
-
-from .strategies import scenarios
+from kzforecast.testing import scenarios
 
 
 @settings(max_examples=40)

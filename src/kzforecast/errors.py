@@ -20,6 +20,7 @@ __all__ = [
     "KzForecastError",
     "ScenarioError",
     "TargetError",
+    "UnknownNameError",
 ]
 
 
@@ -97,3 +98,14 @@ class ArgumentTypeError(KzForecastError, TypeError):
 class FileAccessError(KzForecastError, OSError):
     """A file or directory that cannot be read or written (missing, a directory where a
     file is expected, no permission, disk full). ``source`` names the file."""
+
+
+class UnknownNameError(KzForecastError, KeyError):
+    """A lookup by name that found nothing (a parameter of a calibration report).
+
+    Also a :class:`KeyError`, for code that catches the mapping protocol's error; its
+    message is printed as is (a plain ``KeyError`` would quote it).
+    """
+
+    def __str__(self) -> str:
+        return self._render()

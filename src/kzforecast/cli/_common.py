@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import pandas as pd
+from kzforecast.errors import ArgumentError, FileAccessError
 
-from kzforecast.engine.simulate import DEFAULT_PATHS
-from kzforecast.errors import FileAccessError, KzForecastError
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_PATHS",
     "DEFAULT_SEED",
     "Parser",
+    "check_out",
     "load_scenario",
     "positive_int",
     "prepare_out",
@@ -27,6 +28,11 @@ __all__ = [
 #: The command line's seed when none is given: its reports are reproducible by default
 #: (the Python API's default is ``None``, fresh entropy recorded in the result).
 DEFAULT_SEED = 2016
+
+#: The command line's ``--paths`` default: ``kzforecast.engine.simulate.DEFAULT_PATHS``,
+#: written out here so that building the parser (``--help``) imports neither the engine
+#: nor SciPy; tests/test_readme.py checks that the two agree.
+DEFAULT_PATHS = 20_000
 
 
 class Parser(argparse.ArgumentParser):
@@ -68,6 +74,8 @@ def seed(text: str) -> int:
 
 def print_table(df: pd.DataFrame, *, max_colwidth: int = 60) -> None:
     """Print a DataFrame whole (no truncation of rows or columns)."""
+    import pandas as pd
+
     with pd.option_context(
         "display.max_rows", 500, "display.max_columns", 50, "display.width", 200,
         "display.max_colwidth", max_colwidth,
@@ -84,7 +92,7 @@ def load_scenario(spec: str) -> Any:
     path = Path(spec)
     if path.suffix.lower() in (".toml", ".json") or path.exists():
         return Scenario.from_file(path)
-    raise KzForecastError(
+    raise ArgumentError(
         f"{spec!r} is neither a built-in scenario nor a .toml/.json file",
         source="--scenario",
         allowed=", ".join(builtin_scenarios()) + ", or a path to a scenario file",
@@ -107,11 +115,31 @@ def select_targets(spec: str, as_of: int) -> list[Any]:
     return list(load_targets(vintage=spec))
 
 
-def prepare_out(path: str | None) -> Path | None:
-    """Create the output directory (if asked for) and check that it can be written."""
+def check_out(path: str | None) -> Path | None:
+    """The ``--out`` directory, checked before any work but not created.
+
+    Refuses an empty name (which would write into the current directory) and an existing
+    path that is not a directory. The files are written later through
+    :func:`kzforecast._io.output_directory` (all or none; the directory is created on
+    success only).
+    """
     if path is None:
         return None
+    if not path.strip():
+        raise FileAccessError(
+            "empty directory name", source="--out", allowed="a directory path, e.g. report"
+        )
     out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise FileAccessError("exists and is not a directory", source="--out", location=path)
+    return out
+
+
+def prepare_out(path: str | None) -> Path | None:
+    """Create the output directory (if asked for) and check that it can be written."""
+    out = check_out(path)
+    if out is None:
+        return None
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".kzforecast-write-test"

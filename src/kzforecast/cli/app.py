@@ -13,19 +13,23 @@ import os
 import sys
 from collections.abc import Sequence
 
-import pandas as pd
-
 from kzforecast.cli import _common as common
 from kzforecast.cli import backtest as cli_backtest
 from kzforecast.cli import calibrate as cli_calibrate
 from kzforecast.cli import sensitivity as cli_sensitivity
 from kzforecast.errors import KzForecastError
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
+
+# Start-up: this module and the sub-command modules import nothing heavy at module level
+# (no pandas, SciPy, statsmodels or matplotlib): each command imports the library inside
+# its function, so `kzforecast --help` and `--version` answer in a fraction of a second.
 
 
 # ---------------------------------------------------------------- commands
 def _cmd_targets(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from kzforecast.targets import load_targets, verdicts
 
     targets = load_targets(
@@ -79,6 +83,8 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from kzforecast.scenario import Scenario, builtin_scenarios
 
     rows = []
@@ -129,19 +135,42 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     scenario = common.load_scenario(args.scenario)
     targets = common.select_targets(args.targets, scenario.as_of)
-    out = common.prepare_out(args.out)
-    sim = simulate(scenario, paths=args.paths, seed=args.seed, targets=targets)
+    out = common.check_out(args.out)
+    paths = args.paths
+    note = ""
+    if args.precision is not None:
+        from kzforecast.analysis.compare import check_until
+
+        until, _ = check_until(
+            scenario, targets, precision=args.precision, max_paths=args.max_paths,
+            seed=args.seed, sampling=args.sampling,
+        )  # fmt: skip
+        paths = int(until.attrs["paths"])
+        reached = "reached" if until.attrs["converged"] else "NOT reached (path budget spent)"
+        note = f"; precision +-{args.precision * 100:g} pp at 95% {reached}"
+    # the same seed and path count give the counts check_until found, and the full Simulation
+    # the report needs
+    sim = simulate(scenario, paths=paths, seed=args.seed, targets=targets, sampling=args.sampling)
     table = check(sim)
-    from kzforecast.report.tables import format_check_table
+    import shutil
+
+    from kzforecast.report.terminal import render_check_table
 
     print(f"Scenario {scenario.name!r} (as of {scenario.as_of}, horizon {scenario.horizon}), "
-          f"{sim.n_paths:,} paths, seed {args.seed}\n")  # fmt: skip
-    common.print_table(format_check_table(table), max_colwidth=70)
+          f"{sim.n_paths:,} paths ({args.sampling}), seed {args.seed}{note}\n")  # fmt: skip
+    width = shutil.get_terminal_size((100, 24)).columns
+    text = render_check_table(
+        table, width=width, wide=args.wide, targets=sim.targets, color=sys.stdout.isatty()
+    )
+    print(text, end="")
     if out is not None:
+        from kzforecast._io import output_directory
         from kzforecast.report import write_report
 
-        written = write_report(sim, table, out)
-        print(f"\nwrote {', '.join(str(p.name) for p in written)} to {out}")
+        # all or nothing: the files appear in --out only when every one was written
+        with output_directory(out) as tmp:
+            written = write_report(sim, table, tmp)
+        print(f"\nwrote {', '.join(p.name for p in written)} to {out}")
     return 0
 
 
@@ -164,6 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--seed", type=common.seed, default=common.DEFAULT_SEED)
     c.add_argument("--out", default="kzforecast-report",
                    help="directory for targets.csv, charts and report.html")  # fmt: skip
+    c.add_argument("--sampling", choices=["random", "antithetic", "sobol"], default="random",
+                   help="Monte Carlo design; P(met) errors are estimated for each")  # fmt: skip
+    c.add_argument("--precision", type=float, default=None,
+                   help="run until every open P(met) is within +-PRECISION (e.g. 0.005) at 95%%; "
+                   "--paths is then ignored")  # fmt: skip
+    c.add_argument("--max-paths", type=common.positive_int, default=1_000_000,
+                   help="path budget of --precision")  # fmt: skip
+    c.add_argument(
+        "--wide",
+        action="store_true",
+        help="also show the 90%% intervals and the readings that cannot be evaluated",
+    )
     c.set_defaults(func=_cmd_check)
 
     t = sub.add_parser("targets", help="the official target registry with ex-post verdicts")

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from kzforecast._io import atomic_write
+from kzforecast._io import output_directory
 from kzforecast.cli import _common as common
 from kzforecast.errors import ArgumentError
 
@@ -16,7 +15,7 @@ def add_parser(subparsers: Any) -> Any:
     ``kzforecast backtest [--vintages 2018 2019 ...] [--horizon H] [--model trend|structural]
     [--paths N] [--seed S] [--out DIR]`` prints the summary and, with ``--out``,
     writes ``scores.csv``, ``summary.csv``, ``pit.png``, ``coverage.png`` and
-    ``fans.png`` there (each atomically: temporary name, then rename).
+    ``fans.png`` there (all or none: a failure leaves no file and no new directory).
     """
     p = subparsers.add_parser(
         "backtest", help="score past forecasts (calibrated at each vintage) against outcomes"
@@ -32,7 +31,7 @@ def add_parser(subparsers: Any) -> Any:
 
 
 def _cmd_backtest(args: Any) -> int:
-    out = common.prepare_out(args.out)
+    out = common.check_out(args.out)
     from kzforecast.analysis.backtest import backtest
 
     res = backtest(
@@ -61,13 +60,14 @@ def _cmd_backtest(args: Any) -> int:
     if out is not None:
         from kzforecast.report.backtest_charts import coverage_chart, fan_charts, pit_chart
 
-        atomic_write(out / "scores.csv", lambda p: res.scores.to_csv(p, index=False))
-        atomic_write(out / "summary.csv", lambda p: res.summary().to_csv(p))
-        for name, fig in (
-            ("pit", pit_chart(res)),
-            ("coverage", coverage_chart(res)),
-            ("fans", fan_charts(res)),
-        ):
-            atomic_write(out / f"{name}.png", partial(fig.savefig, format="png", dpi=110))
+        with output_directory(out) as tmp:  # all files or none
+            res.scores.to_csv(tmp / "scores.csv", index=False)
+            res.summary().to_csv(tmp / "summary.csv")
+            for name, fig in (
+                ("pit", pit_chart(res)),
+                ("coverage", coverage_chart(res)),
+                ("fans", fan_charts(res)),
+            ):
+                fig.savefig(tmp / f"{name}.png", format="png", dpi=110)
         print(f"\nwrote scores.csv, summary.csv, pit.png, coverage.png, fans.png to {out}")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kzforecast.cli import _common as common
-from kzforecast.errors import KzForecastError
+from kzforecast.errors import ArgumentError, FileAccessError
 
 
 def add_parser(subparsers: Any) -> Any:
@@ -36,11 +36,13 @@ def _cmd_calibrate(args: Any) -> int:
 
     out = Path(args.out)
     if out.suffix.lower() not in (".toml", ".json"):
-        raise KzForecastError(
+        raise ArgumentError(
             f"unknown scenario file type {out.suffix!r}", source="--out", allowed=".toml, .json"
         )
     if not out.parent.exists() and str(out.parent) not in ("", "."):
-        raise KzForecastError("directory does not exist", source="--out", location=str(out.parent))
+        raise FileAccessError("directory does not exist", source="--out", location=str(out.parent))
+    if out.is_dir():
+        raise FileAccessError("is a directory", source="--out", location=str(out))
     from kzforecast.analysis.calibrate import calibrate
 
     scenario, report = calibrate(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TypeVar
 
-from kzforecast._io import atomic_write
+from kzforecast._io import output_directory
 from kzforecast.cli import _common as common
-from kzforecast.errors import KzForecastError
-from kzforecast.scenario import Scenario
+from kzforecast.errors import ArgumentError, KzForecastError
 
 if TYPE_CHECKING:
+    from kzforecast.scenario import Scenario
     from kzforecast.targets import Target
 
 P = TypeVar("P", bound=argparse.ArgumentParser)
@@ -22,8 +22,8 @@ def add_parser(subparsers: argparse._SubParsersAction[P]) -> P:
     ``kzforecast sensitivity [--scenario NAME|FILE] [--target ID] [--reading R]
     [--statistic S] [--parameters P ...] [--method tornado|sobol] [--paths N]
     [--n N] [--seed S] [--out DIR]`` prints the ranked table and, with
-    ``--out``, writes ``sensitivity-<method>.png`` and ``.csv`` there (each
-    atomically: temporary name, then rename).
+    ``--out``, writes ``sensitivity-<method>.png`` and ``.csv`` there (both or
+    neither: a failure leaves no file and no new directory).
     """
     p = subparsers.add_parser(
         "sensitivity",
@@ -64,7 +64,7 @@ def add_parser(subparsers: argparse._SubParsersAction[P]) -> P:
 def _scenario_before_due(default: Scenario, target_id: str, reading: str | None) -> Scenario:
     """The default scenario, or, for a target already due at its as-of year, the latest
     built-in scenario whose as-of year lies before the due year (ex-ante question)."""
-    from kzforecast.scenario import builtin_scenarios
+    from kzforecast.scenario import Scenario, builtin_scenarios
     from kzforecast.targets import get_target
 
     t = get_target(target_id, reading)
@@ -88,10 +88,10 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.scenario is None and args.target:
         scenario = _scenario_before_due(scenario, args.target, args.reading)
     if args.reading and not args.target:
-        raise KzForecastError("--reading needs --target", source="--reading")
+        raise ArgumentError("--reading needs --target", source="--reading")
     if args.target and args.statistic:
-        raise KzForecastError("give --target or --statistic, not both", source="--statistic")
-    out = common.prepare_out(args.out)
+        raise ArgumentError("give --target or --statistic, not both", source="--statistic")
+    out = common.check_out(args.out)
     what: Target | str
     if args.target:
         from kzforecast.targets import get_target
@@ -118,7 +118,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     except KzForecastError:
         raise
     except (ValueError, TypeError) as exc:
-        raise KzForecastError(str(exc), source="sensitivity") from None
+        raise ArgumentError(str(exc), source="sensitivity") from None
     output = table.attrs.get("output", "")
     if args.method == "tornado":
         print(
@@ -136,7 +136,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     if out is not None:
         name = f"sensitivity-{args.method}"
         fig = tornado_chart(table) if args.method == "tornado" else sobol_chart(table)
-        atomic_write(out / f"{name}.png", lambda p: fig.savefig(p, format="png"))
-        atomic_write(out / f"{name}.csv", table.to_csv)
+        with output_directory(out) as tmp:  # both files or none
+            fig.savefig(tmp / f"{name}.png", format="png")
+            table.to_csv(tmp / f"{name}.csv")
         print(f"\nwrote {name}.png, {name}.csv to {out}")
     return 0

@@ -37,7 +37,7 @@ from kzforecast.data._schema import (
 )
 from kzforecast.errors import DataError
 
-__all__ = ["observations_from_csv", "observations_from_frame"]
+__all__ = ["MAX_CSV_BYTES", "observations_from_csv", "observations_from_frame"]
 
 _DATAFRAME = "<DataFrame>"
 
@@ -63,6 +63,10 @@ class _Obs:
 
 
 # --------------------------------------------------------------------------- reading
+MAX_CSV_BYTES = 100_000_000
+"""The largest history CSV file read (bytes); the shipped one is about 100 kB."""
+
+
 def _records_from_csv(path: str | os.PathLike[str]) -> tuple[str, list[str], list[_Record]]:
     name = os.fspath(path)
     file = Path(name)
@@ -70,11 +74,27 @@ def _records_from_csv(path: str | os.PathLike[str]) -> tuple[str, list[str], lis
         raise DataError("file not found", source=name, allowed="the path of an existing CSV file")
     if file.is_dir():
         raise DataError("is a directory, not a CSV file", source=name)
+    if not file.is_file():
+        raise DataError(
+            "is not a regular file (a device, pipe or socket)",
+            source=name,
+            allowed="the path of a CSV file",
+        )
+    if file.stat().st_size > MAX_CSV_BYTES:
+        raise DataError(
+            f"is too large ({file.stat().st_size:,} bytes)",
+            source=name,
+            allowed=f"at most {MAX_CSV_BYTES:,} bytes",
+        )
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        raw = file.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(
-            f"is not UTF-8 text (byte {exc.start})", source=name, allowed="a UTF-8 CSV file"
+            f"is not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} "
+            f"cannot be decoded ({exc.reason})",
+            source=name,
+            allowed="a UTF-8 CSV file",
         ) from None
     except OSError as exc:
         raise DataError(f"cannot be read ({exc.strerror})", source=name) from None

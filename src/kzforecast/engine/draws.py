@@ -13,6 +13,7 @@ import math
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -30,6 +31,7 @@ __all__ = [
     "U_EPS",
     "ParamSpec",
     "Sampling",
+    "SobolLayout",
     "concat_parameters",
     "concat_shocks",
     "draw_chunk_parameters",
@@ -37,6 +39,8 @@ __all__ = [
     "draw_parameters",
     "draw_shocks",
     "param_specs",
+    "sobol_design",
+    "sobol_layout",
 ]
 
 Arr = NDArray[np.float64]
@@ -46,13 +50,7 @@ U_EPS = 1e-12
 
 
 def _normals(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling) -> Arr:
-    """Standard normals of shape ``(*lead, GRID_BLOCK)``."""
-    if sampling == "sobol":
-        d = int(np.prod(lead)) if lead else 1
-        eng = qmc.Sobol(d, scramble=True, seed=gen)
-        u = eng.random_base2(int(math.log2(GRID_BLOCK)))  # (GRID_BLOCK, d)
-        z = special.ndtri(np.clip(u, U_EPS, 1 - U_EPS)).T
-        return np.ascontiguousarray(z.reshape(*lead, GRID_BLOCK))
+    """Standard normals of shape ``(*lead, GRID_BLOCK)`` (random or antithetic)."""
     if sampling == "antithetic":
         # pairs (z, -z) side by side, so every even-length prefix (a partial
         # last block) stays balanced
@@ -62,11 +60,124 @@ def _normals(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling
 
 
 def _uniforms(gen: np.random.Generator, lead: tuple[int, ...], sampling: Sampling) -> Arr:
-    """Uniforms on [0, 1) of shape ``(*lead, GRID_BLOCK)`` (Sobol sampling draws them plain)."""
+    """Uniforms on [0, 1) of shape ``(*lead, GRID_BLOCK)`` (random or antithetic)."""
     if sampling == "antithetic":
         half = gen.random((*lead, GRID_BLOCK // 2))
         return np.stack([half, 1.0 - half], axis=-1).reshape(*lead, GRID_BLOCK)
     return gen.random((*lead, GRID_BLOCK))
+
+
+@dataclass(frozen=True)
+class SobolLayout:
+    """Which dimensions of a grid block's Sobol design each draw takes.
+
+    With ``sampling="sobol"`` every grid block draws **one** scrambled Sobol
+    design of :data:`GRID_BLOCK` points over all the dimensions the run uses:
+    each shock stream in :data:`~kzforecast.model.kernel.SHOCK_SHAPES` order
+    (its normal series year by year, then its uniform series), then the
+    destinations' normal scores, then one dimension per parameter of
+    :func:`param_specs` (a fixed one keeps its unused dimension). A stream
+    therefore always takes the same range of dimensions whatever the others
+    do, and no two draws share a dimension, so the shocks of different streams
+    are not correlated (independent scrambles of the same dimensions are: their
+    points come in nearly the same order).
+
+    Each block is scrambled independently (its own seed,
+    ``block_generator(root, block, STREAM["sobol"])``): the blocks are independent
+    randomised QMC replicates, whose spread gives the Monte Carlo error.
+    """
+
+    model: str
+    n_years: int
+    n_params: int
+
+    @property
+    def streams(self) -> dict[str, tuple[int, int]]:
+        """The model's shock streams (:func:`model_streams`)."""
+        return model_streams(self.model)
+
+    def stream_dims(self, stream: str) -> tuple[slice, slice]:
+        """The dimensions of one stream's normals and uniforms."""
+        start = 0
+        for k, (nn, nu) in self.streams.items():
+            if k == stream:
+                mid = start + nn * self.n_years
+                return slice(start, mid), slice(mid, mid + nu * self.n_years)
+            start += (nn + nu) * self.n_years
+        raise KeyError(stream)
+
+    @property
+    def n_destinations(self) -> int:
+        """Destination dimensions (none for the trend model)."""
+        return 0 if self.model == "trend" else len(DESTINATIONS)
+
+    @property
+    def destination_start(self) -> int:
+        """The first destination dimension."""
+        return sum((nn + nu) * self.n_years for nn, nu in self.streams.values())
+
+    @property
+    def param_start(self) -> int:
+        """The first parameter dimension."""
+        return self.destination_start + self.n_destinations
+
+    @property
+    def dims(self) -> int:
+        """Dimensions of the design."""
+        return self.param_start + self.n_params
+
+
+def sobol_layout(scenario: Scenario) -> SobolLayout:
+    """The Sobol design's layout for a scenario (see :class:`SobolLayout`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario run.
+
+    Returns
+    -------
+    SobolLayout
+    """
+    return SobolLayout(scenario.model, len(scenario.years), len(param_specs(scenario)[0]))
+
+
+@lru_cache(maxsize=8)
+def _sobol_design(
+    entropy: int | tuple[int, ...], spawn_key: tuple[int, ...], block: int, dims: int
+) -> Arr:
+    root = np.random.SeedSequence(entropy, spawn_key=spawn_key)
+    gen = block_generator(root, block, STREAM["sobol"])
+    u = qmc.Sobol(dims, scramble=True, seed=gen).random_base2(int(math.log2(GRID_BLOCK)))
+    out = np.ascontiguousarray(u.T)  # (dims, GRID_BLOCK)
+    out.setflags(write=False)
+    return out
+
+
+def sobol_design(root: np.random.SeedSequence, block: int, layout: SobolLayout) -> Arr:
+    """One grid block's scrambled Sobol points: uniforms of shape ``(dims, GRID_BLOCK)``.
+
+    Parameters
+    ----------
+    root : numpy.random.SeedSequence
+        The run's root seed.
+    block : int
+        The grid block (each block is an independent scramble).
+    layout : SobolLayout
+        The run's dimensions.
+
+    Returns
+    -------
+    ndarray
+        Read-only, cached for the last few blocks (parameters and shocks read the same one).
+    """
+    ent = root.entropy
+    key = int(ent) if isinstance(ent, int | np.integer) else tuple(int(e) for e in (ent or []))
+    return _sobol_design(key, tuple(int(k) for k in root.spawn_key), block, layout.dims)
+
+
+def _to_normal(u: Arr) -> Arr:
+    return np.asarray(special.ndtri(np.clip(u, U_EPS, 1 - U_EPS)), dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -144,7 +255,8 @@ def draw_parameters(
     n : int
         How many of the block's paths (its first ``n``).
     sampling : {"random", "antithetic", "sobol"}
-        The run's sampling (parameters are drawn antithetically or at random).
+        The run's sampling (with ``"sobol"`` each parameter takes its dimension of
+        the block's design, :class:`SobolLayout`).
 
     Returns
     -------
@@ -170,19 +282,24 @@ def draw_chunk_parameters(
     ``sizes`` gives the paths taken from each block (its first ones).
     """
     specs, factor = param_specs(scenario)
-    kind: Sampling = "antithetic" if sampling == "antithetic" else "random"
+    layout = sobol_layout(scenario) if sampling == "sobol" else None
     n = sum(sizes)
     z: dict[str, Arr] = {}
-    for sp in specs:
+    for i, sp in enumerate(specs):
         if sp.fixed_value is None:
             zz = np.empty(n)
             start = 0
             for b, m in zip(blocks, sizes):
+                if layout is not None:
+                    u = sobol_design(root, b, layout)[layout.param_start + i, :m]
+                    zz[start : start + m] = _to_normal(u)
+                    start += m
+                    continue
                 gen = block_generator(root, b, STREAM["params"], sp.key)
-                if kind == "random" and m == GRID_BLOCK:
+                if sampling == "random" and m == GRID_BLOCK:
                     gen.standard_normal(out=zz[start : start + m])
                 else:
-                    zz[start : start + m] = _normals(gen, (), kind)[:m]
+                    zz[start : start + m] = _normals(gen, (), sampling)[:m]
                 start += m
             z[sp.path] = zz
     corr = scenario.correlation
@@ -211,6 +328,8 @@ def draw_shocks(
     n: int,
     sampling: Sampling,
     model: str | None = None,
+    *,
+    layout: SobolLayout | None = None,
 ) -> Shocks:
     """One grid block's shocks.
 
@@ -227,7 +346,11 @@ def draw_shocks(
     sampling : {"random", "antithetic", "sobol"}
         How the normals are drawn.
     model : str, optional
-        Draw the streams of this model only (default: every stream).
+        Draw the streams of this model only (default: every stream; with
+        ``"sobol"``: those of the structural model).
+    layout : SobolLayout, optional
+        With ``"sobol"``: the run's design (:func:`sobol_layout` of its scenario;
+        default: the shocks' dimensions only, without parameters).
 
     Returns
     -------
@@ -235,6 +358,10 @@ def draw_shocks(
         Normals and uniforms per stream, shape ``(k, n_years, n)``, and the
         destinations' normal scores ``(destinations, n)`` (none for the trend model).
     """
+    if sampling == "sobol":
+        if layout is None:
+            layout = SobolLayout(model or "structural", n_years, 0)
+        return _sobol_shocks(root, block, n, layout)
     normal: dict[str, Arr] = {}
     uniform: dict[str, Arr] = {}
     streams = SHOCK_SHAPES if model is None else model_streams(model)
@@ -250,6 +377,20 @@ def draw_shocks(
     return Shocks(normal, uniform, dest)
 
 
+def _sobol_shocks(root: np.random.SeedSequence, block: int, n: int, layout: SobolLayout) -> Shocks:
+    """One grid block's shocks from its Sobol design (see :class:`SobolLayout`)."""
+    u = sobol_design(root, block, layout)
+    normal: dict[str, Arr] = {}
+    uniform: dict[str, Arr] = {}
+    for stream, (nn, nu) in layout.streams.items():
+        dn, du = layout.stream_dims(stream)
+        normal[stream] = _to_normal(u[dn, :n]).reshape(nn, layout.n_years, n)
+        uniform[stream] = np.array(u[du, :n]).reshape(nu, layout.n_years, n)
+    d0 = layout.destination_start
+    dest = _to_normal(u[d0 : d0 + layout.n_destinations, :n])
+    return Shocks(normal, uniform, dest)
+
+
 def draw_chunk_shocks(
     root: np.random.SeedSequence,
     blocks: Sequence[int],
@@ -258,13 +399,15 @@ def draw_chunk_shocks(
     sampling: Sampling,
     ws: Workspace | None = None,
     model: str = "structural",
+    layout: SobolLayout | None = None,
 ) -> Shocks:
     """The shocks of consecutive grid blocks, side by side along the path axis.
 
     The same numbers as concatenating ``draw_shocks`` of each block; with plain
     random sampling each block's variates are drawn into a reused block buffer
     (``Generator.standard_normal(out=...)``) and copied into the chunk's buffers
-    (views of ``ws``), so a chunk allocates nothing.
+    (views of ``ws``), so a chunk allocates nothing. ``layout`` is the run's
+    Sobol design (:func:`sobol_layout`), needed with ``sampling="sobol"``.
     """
     n = sum(sizes)
     if ws is None:
@@ -293,7 +436,7 @@ def draw_chunk_shocks(
                 gen.standard_normal(out=tmp)
                 dest[:, sl] = tmp[:, :m]
         else:
-            part = draw_shocks(root, b, n_years, m, sampling, model)
+            part = draw_shocks(root, b, n_years, m, sampling, model, layout=layout)
             for stream in streams:
                 normal[stream][..., sl] = part.normal[stream]
                 uniform[stream][..., sl] = part.uniform[stream]

@@ -42,6 +42,13 @@ def resolve_initial(
         from kzforecast.data import load_history
 
         history = load_history()
+    if init.missing():
+        from kzforecast.scenario.plausible import check_initial_state_covered
+
+        assert history is not None
+        check_initial_state_covered(
+            scenario.as_of, init.missing(), int(history.index.max()), source=scenario.name
+        )
     provenance: dict[str, str] = {}
     values: dict[str, float] = {}
     for name in type(init).model_fields:

@@ -22,11 +22,17 @@ from numpy.typing import NDArray
 
 from kzforecast.engine import Engine
 from kzforecast.engine.dask import map_in_order as map_on_dask
-from kzforecast.engine.draws import Sampling, draw_chunk_parameters, draw_chunk_shocks
+from kzforecast.engine.draws import (
+    Sampling,
+    draw_chunk_parameters,
+    draw_chunk_shocks,
+    sobol_layout,
+)
 from kzforecast.engine.kernel_inputs import run_kernel
 from kzforecast.engine.local import map_in_order as map_local
 from kzforecast.engine.seeding import GRID_BLOCK
 from kzforecast.engine.workspace import WORKER_WORKSPACES, ThreadWorkspaces, Workspace
+from kzforecast.errors import ArgumentError
 from kzforecast.model.kernel import Initial, model_variables
 from kzforecast.results.summary import (
     BlockMoments,
@@ -76,14 +82,15 @@ class Plan:
     n_paths: int
     sampling: Sampling
     blocks: range
+    rows: tuple[int, ...] | None = None  # the variables summarised (None: every one)
 
     def __post_init__(self) -> None:
         if self.blocks.step != 1 or self.blocks.start < 0:
-            raise ValueError(
+            raise ArgumentError(
                 f"blocks must be a range of grid blocks with step 1, got {self.blocks}"
             )
         if self.n_paths < 1 or len(self.blocks) != -(-self.n_paths // GRID_BLOCK):
-            raise ValueError(
+            raise ArgumentError(
                 f"{self.n_paths} paths do not fill the {len(self.blocks)} grid blocks "
                 f"{self.blocks} ({GRID_BLOCK} paths each, the last one possibly partial)"
             )
@@ -150,7 +157,10 @@ def run_chunk(
     n = sum(sizes)
     ws = workspace if workspace is not None else Workspace()
     params = draw_chunk_parameters(sc, plan.root, blocks, sizes, plan.sampling)
-    shocks = draw_chunk_shocks(plan.root, blocks, sizes, len(years), plan.sampling, ws, sc.model)
+    layout = sobol_layout(sc) if plan.sampling == "sobol" else None
+    shocks = draw_chunk_shocks(
+        plan.root, blocks, sizes, len(years), plan.sampling, ws, sc.model, layout
+    )
     shares = (
         shocks.destinations
         if sc.model == "trend"
@@ -159,7 +169,23 @@ def run_chunk(
     shape = (len(model_variables(sc.model)), len(years), n)
     out = np.empty(shape) if keep else ws.take("values", shape)
     values = run_kernel(sc, params, shocks, plan.init, shares, out=out)
+    payloads = _payloads(blocks, sizes, values, params, hook)
+    if plan.rows is not None:  # summarise only the variables asked for (a copy of their rows)
+        values = values[list(plan.rows)]
+        shape = values.shape
     moments = block_moments(values, sizes, ws.take("deviations", (*shape[:2], GRID_BLOCK)))
+    vmin = values.min(axis=-1)
+    vmax = values.max(axis=-1)
+    # the sketch is the values' last use: unless they are kept, their bins overwrite them
+    bins = ws.take("bins", shape, np.int64) if keep else values.view(np.int64)
+    sketch = sparse_sketch_of(values, vmin, vmax, bins=bins)
+    return ChunkResult(moments, vmin, vmax, sketch, payloads, values if keep else None)
+
+
+def _payloads(
+    blocks: range, sizes: list[int], values: Arr, params: dict[str, Any], hook: BlockHook | None
+) -> list[Any]:
+    """The hook's payload of every grid block of a chunk, in order."""
     payloads: list[Any] = []
     if hook is not None:
         start = 0
@@ -168,12 +194,7 @@ def run_chunk(
             pp = {k: v if isinstance(v, float) else v[sl] for k, v in params.items()}
             payloads.append(hook(b, values[:, :, sl], pp))
             start += m
-    vmin = values.min(axis=-1)
-    vmax = values.max(axis=-1)
-    # the sketch is the values' last use: unless they are kept, their bins overwrite them
-    bins = ws.take("bins", shape, np.int64) if keep else values.view(np.int64)
-    sketch = sparse_sketch_of(values, vmin, vmax, bins=bins)
-    return ChunkResult(moments, vmin, vmax, sketch, payloads, values if keep else None)
+    return payloads
 
 
 def run_chunk_on_worker(

@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from kzforecast.errors import ArgumentError, ArgumentTypeError
+
 __all__ = [
     "GRID_BLOCK",
     "STREAM",
@@ -43,6 +45,7 @@ STREAM: dict[str, int] = {
     "processing": 8,
     "trend": 9,
     "destinations": 10,
+    "sobol": 11,  # the scramble of a grid block's Sobol design (sampling="sobol")
 }
 """Permanent stream id of each model block (append-only: never renumber)."""
 
@@ -67,7 +70,7 @@ def root_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if isinstance(seed, np.random.Generator | np.random.BitGenerator | np.random.RandomState):
-        raise TypeError(
+        raise ArgumentTypeError(
             "seed must be an int, a sequence of ints, a numpy SeedSequence or None, not a "
             f"{type(seed).__name__}: a generator's current position cannot be split into the "
             "fixed block streams kzforecast needs for reproducibility; pass an int instead"
@@ -75,19 +78,19 @@ def root_seed_sequence(seed: SeedLike) -> np.random.SeedSequence:
     if seed is None:
         return np.random.SeedSequence()
     if isinstance(seed, bool):
-        raise TypeError("seed must be an int, a sequence of ints, a SeedSequence or None")
+        raise ArgumentTypeError("seed must be an int, a sequence of ints, a SeedSequence or None")
     if isinstance(seed, int | np.integer):
         if seed < 0:
-            raise ValueError(f"seed must be >= 0, got {seed}")
+            raise ArgumentError(f"seed must be >= 0, got {seed}")
         return np.random.SeedSequence(int(seed))
     if isinstance(seed, Sequence) and not isinstance(seed, str | bytes):
         values = list(seed)
         if not values or not all(
             isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 0 for v in values
         ):
-            raise ValueError("a seed sequence must be a non-empty list of non-negative ints")
+            raise ArgumentError("a seed sequence must be a non-empty list of non-negative ints")
         return np.random.SeedSequence([int(v) for v in values])
-    raise TypeError(
+    raise ArgumentTypeError(
         "seed must be an int, a sequence of ints, a SeedSequence or None, "
         f"got {type(seed).__name__}"
     )

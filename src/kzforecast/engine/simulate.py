@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from numpy.typing import NDArray
 
 from kzforecast._version import __version__
 from kzforecast.engine import Engine
+from kzforecast.engine.counting import BlockCounts, Prepared, prepare
 from kzforecast.engine.draws import (
     Sampling,
     concat_parameters,
@@ -36,22 +36,23 @@ from kzforecast.engine.draws import (
     draw_parameters,
     draw_shocks,
 )
-from kzforecast.engine.initial import resolve_initial, with_initial_state
-from kzforecast.engine.runner import DEFAULT_BLOCK_SIZE, BlockHook, Plan, run_blocks
+from kzforecast.engine.initial import resolve_initial
+from kzforecast.engine.runner import DEFAULT_BLOCK_SIZE, Plan, run_blocks
 from kzforecast.engine.seeding import GRID_BLOCK, SeedLike, root_seed_sequence, seed_record
-from kzforecast.errors import TargetError
-from kzforecast.model.kernel import Initial, model_variables
-from kzforecast.results.evaluate import TargetPayload, evaluate_block, metric_status
+from kzforecast.errors import ArgumentError, ArgumentTypeError
+from kzforecast.model.kernel import model_variables
 from kzforecast.results.simulation import Simulation
 from kzforecast.scenario import Scenario
 from kzforecast.targets import Target
 
 __all__ = [
     "DEFAULT_PATHS",
+    "Prepared",
     "concat_parameters",
     "concat_shocks",
     "draw_parameters",
     "draw_shocks",
+    "prepare",
     "resolve_initial",
     "simulate",
     "simulate_blocks",
@@ -78,6 +79,7 @@ def simulate(
     targets: Sequence[Target] | None = None,
     engine: Engine = "local",
     client: Any = None,
+    variables: Sequence[str] | None = None,
 ) -> Simulation:
     """Run a Monte Carlo simulation of a scenario.
 
@@ -103,11 +105,14 @@ def simulate(
         ``antithetic`` pairs every path with its mirror (shocks ``-e``, uniforms
         ``1 - u``, parameter normals ``-z``): it reduces the variance of means of
         outputs that are close to monotone in the shocks (levels, growth
-        targets). ``sobol`` draws the normal shocks from a scrambled Sobol
-        sequence (scipy.stats.qmc) per block: it helps smooth statistics of
-        few-year horizons; for indicator (target met) probabilities and long
-        horizons its gain is small. Plain ``random`` is the default and the
-        only one whose standard errors are the textbook ones.
+        targets). ``sobol`` draws every grid block from one scrambled Sobol
+        design over all the run's dimensions (every stream, year, destination and
+        parameter; see :class:`~kzforecast.engine.draws.SobolLayout`), each block an
+        independent scramble: it helps smooth statistics; for indicator (target
+        met) probabilities its gain is small. :func:`kzforecast.check` reports the
+        Monte Carlo error of each mode from what is independent in it: paths
+        (``random``, the default), antithetic pairs, or grid blocks (``sobol``,
+        which needs at least two blocks, 4,097 paths, to estimate it).
     threads : int, default 1
         Worker threads for chunks with the local engine (results are identical
         for any number).
@@ -129,6 +134,10 @@ def simulate(
         met counts, joint counts, shortfalls, first year met and metric
         sketches are accumulated block by block, so probabilities are exact
         path counts even when paths are not kept.
+    variables : sequence of str, optional
+        Summarise (and keep) only these of the model's variables, in this order
+        (default: every one). Targets are counted on every variable whatever
+        this says; the other variables' summaries are the same as without it.
 
     Returns
     -------
@@ -146,6 +155,7 @@ def simulate(
     # over 80 lines only by its docstring (the public reference); the code checks the
     # arguments, warns of few paths and hands the grid blocks 0, 1, ... to simulate_blocks
     _check_arguments(scenario, paths, block_size, sampling, threads, engine, keep_paths)
+    _check_variables(scenario, variables)
     if paths < 1000:
         warnings.warn(
             f"{paths} paths give target probabilities with a standard error up to "
@@ -169,7 +179,28 @@ def simulate(
         targets=targets,
         engine=engine,
         client=client,
+        variables=variables,
     )
+
+
+def _check_variables(scenario: Scenario, variables: Sequence[str] | None) -> None:
+    """``simulate``'s ``variables=`` check: known to the scenario's model, not repeated."""
+    if variables is None:
+        return
+    if isinstance(variables, str):
+        raise ArgumentTypeError(
+            f"variables must be a sequence of variable names, got the string {variables!r}",
+            source="simulate",
+        )
+    known = model_variables(scenario.model)
+    unknown = [v for v in variables if v not in known]
+    if unknown or not variables or len(set(variables)) != len(variables):
+        raise ArgumentError(
+            f"variables must be distinct variables of the {scenario.model} model, "
+            f"got {list(variables)!r}",
+            source="simulate",
+            allowed=", ".join(known),
+        )
 
 
 def _check_arguments(
@@ -183,11 +214,13 @@ def _check_arguments(
 ) -> None:
     """``simulate``'s argument checks (ValueError, TypeError or ImportError)."""
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}")
+        raise ArgumentTypeError(
+            f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}"
+        )
     if isinstance(paths, bool) or not isinstance(paths, int | np.integer) or paths < 1:
-        raise ValueError(f"paths must be an integer >= 1, got {paths!r}")
+        raise ArgumentError(f"paths must be an integer >= 1, got {paths!r}")
     if paths > 2_000_000_000:
-        raise ValueError(f"paths must be at most 2e9, got {paths}")
+        raise ArgumentError(f"paths must be at most 2e9, got {paths}")
     if block_size is None:
         block_size = DEFAULT_BLOCK_SIZE[scenario.model]
     if (
@@ -196,14 +229,14 @@ def _check_arguments(
         or block_size < GRID_BLOCK
         or block_size % GRID_BLOCK
     ):
-        raise ValueError(
+        raise ArgumentError(
             f"block_size must be a positive multiple of {GRID_BLOCK} (the fixed random grid), "
             f"got {block_size!r}"
         )
     if sampling not in ("random", "antithetic", "sobol"):
-        raise ValueError(f"sampling must be 'random', 'antithetic' or 'sobol', got {sampling!r}")
+        raise ArgumentError(f"sampling must be 'random', 'antithetic' or 'sobol', got {sampling!r}")
     if engine not in ("local", "dask"):
-        raise ValueError(f"engine must be 'local' or 'dask', got {engine!r}")
+        raise ArgumentError(f"engine must be 'local' or 'dask', got {engine!r}")
     if engine == "dask":
         try:
             import distributed  # noqa: F401
@@ -212,10 +245,10 @@ def _check_arguments(
                 "engine='dask' needs dask.distributed: pip install 'kzforecast[dask]'"
             ) from None
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be an integer >= 1, got {threads!r}")
+        raise ArgumentError(f"threads must be an integer >= 1, got {threads!r}")
     n_variables = len(model_variables(scenario.model))
     if keep_paths and paths * n_variables * len(scenario.years) * 8 > 8 * 2**30:
-        raise ValueError(
+        raise ArgumentError(
             "keep_paths=True would need more than 8 GiB; use keep_paths=False (summaries only) "
             "or fewer paths"
         )
@@ -236,6 +269,8 @@ def simulate_blocks(
     targets: Sequence[Target] | None = None,
     engine: Engine = "local",
     client: Any = None,
+    prepared: Prepared | None = None,
+    variables: Sequence[str] | None = None,
 ) -> Simulation:
     """Simulate the paths of a range of grid blocks of one root seed.
 
@@ -257,6 +292,12 @@ def simulate_blocks(
         Paths in all: every block full (the default) except perhaps the last.
     keep_paths, block_size, sampling, threads, progress, history, targets, engine, client
         As for :func:`simulate`.
+    variables : sequence of str, optional
+        As for :func:`simulate` (not checked here).
+    prepared : Prepared, optional
+        :func:`prepare` of the same scenario, history, targets and sampling, to
+        reuse across calls (the initial state and which targets can be counted
+        are then not worked out again); ``history`` and ``targets`` are ignored.
 
     Returns
     -------
@@ -265,10 +306,14 @@ def simulate_blocks(
     """
     # over 80 lines only by its docstring: the code plans, runs and builds the result
     n_paths = len(blocks) * GRID_BLOCK if paths is None else int(paths)
-    init, provenance = resolve_initial(scenario, history)
-    chosen = tuple(targets) if targets is not None else None
-    status, hook, recorded_history = _target_counting(scenario, chosen, history, init)
-    plan = Plan(scenario, root, init, n_paths, sampling, blocks)
+    if prepared is None:
+        prepared = prepare(scenario, history=history, targets=targets, sampling=sampling)
+    init, provenance, chosen = prepared.init, prepared.provenance, prepared.targets
+    status, hook, recorded_history = prepared.status, prepared.hook, prepared.history
+    every = model_variables(scenario.model)
+    names = tuple(every) if variables is None else tuple(variables)
+    rows = None if variables is None else tuple(every.index(v) for v in names)
+    plan = Plan(scenario, root, init, n_paths, sampling, blocks, rows)
     run = run_blocks(
         plan,
         block_size=block_size if block_size is not None else DEFAULT_BLOCK_SIZE[scenario.model],
@@ -290,69 +335,19 @@ def simulate_blocks(
         "initial_state": {k: getattr(init, k) for k in init.__dataclass_fields__},
         "initial_state_source": provenance,
     }
-    payload: TargetPayload | None = run.payload if hook is not None else None
+    counts: BlockCounts | None = run.payload if hook is not None else None
     return Simulation(
-        target_payload=payload,
+        target_payload=counts.payload if counts is not None else None,
+        target_clusters=counts.clusters if counts is not None else None,
         targets=chosen or (),
         target_status=status,
         history=recorded_history,
         scenario=scenario,
         years=scenario.years,
-        variables=model_variables(scenario.model),
+        variables=names,
         n_paths=n_paths,
         moments=run.moments,
         sketch=run.sketch,
         paths=run.paths,
         attrs=attrs,
     )
-
-
-def _target_counting(
-    scenario: Scenario,
-    targets: tuple[Target, ...] | None,
-    history: pd.DataFrame | None,
-    init: Initial,
-) -> tuple[dict[tuple[str, str], str | None], BlockHook | None, pd.DataFrame | None]:
-    """Which readings can be counted and the per-block hook that counts them.
-
-    Returns each reading's status (None: evaluable, else why not), the hook
-    (None when no reading is evaluable) and the history to record in the result
-    (the shipped data when targets are given without one).
-    """
-    status: dict[tuple[str, str], str | None] = {}
-    if targets is None:
-        return status, None, history
-    if not targets:
-        raise TargetError(
-            "an empty target set", source="simulate(targets=...)", allowed="targets=None"
-        )
-    if history is None:
-        from kzforecast.data import load_history
-
-        history = load_history()
-    filled = with_initial_state(history, scenario.as_of, init)
-    variables = model_variables(scenario.model)
-    evaluable = []
-    for t in targets:
-        why = metric_status(t, scenario.as_of, scenario.horizon, filled, variables)
-        status[(t.id, t.reading)] = why
-        if why is None:
-            evaluable.append(t)
-    if not evaluable:
-        return status, None, history
-    hook = partial(_count_block, evaluable, variables, scenario.years, filled, scenario.as_of)
-    return status, hook, history
-
-
-def _count_block(
-    targets: Sequence[Target],
-    variables: Sequence[str],
-    years: NDArray[np.int64],
-    history: pd.DataFrame,
-    as_of: int,
-    block: int,
-    values: Arr,
-    params: dict[str, Any],
-) -> TargetPayload:
-    """The block hook of target counting: one grid block's :class:`TargetPayload`."""
-    return evaluate_block(targets, values, variables, years, history, as_of)

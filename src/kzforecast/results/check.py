@@ -13,16 +13,69 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special, stats
 
-from kzforecast.errors import TargetError
+from kzforecast.errors import ArgumentTypeError, TargetError
 from kzforecast.results.evaluate import TargetPayload, likelihood_words, wilson
 from kzforecast.results.simulation import Simulation
 from kzforecast.results.summary import Sketch
 from kzforecast.targets import Target
 
-__all__ = ["check", "joint_probabilities"]
+__all__ = ["check", "joint_probabilities", "met_interval"]
 
-_Z90 = 1.6448536269514722
+_CONFIDENCE = 0.9
+
+
+def _wilson(p: float, n: float, z: float) -> tuple[float, float]:
+    """The Wilson score interval of a proportion over ``n`` (effective, not whole) paths."""
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def met_interval(sim: Simulation, i: int, confidence: float) -> tuple[float, float, float, float]:
+    """P(met) of the ``i``-th counted reading, its Monte Carlo standard error and interval.
+
+    The error follows the run's sampling: for plain random sampling the binomial
+    ``sqrt(p (1 - p) / n)`` and the Wilson score interval; for antithetic
+    sampling the spread of the pairs' counts, for Sobol sampling the spread of
+    the grid blocks' counts (independent scrambles), each read as a Wilson
+    interval of the effective number of paths ``p (1 - p) / se**2`` (Sobol:
+    with Student's t of ``blocks - 1`` degrees of freedom instead of the normal
+    quantile). A Sobol run of one grid block cannot estimate its error: NaN.
+
+    Parameters
+    ----------
+    sim : Simulation
+        A run with target counts.
+    i : int
+        The reading's position among the counted ones.
+    confidence : float
+        The interval's confidence, in (0, 1).
+
+    Returns
+    -------
+    (p, se, low, high)
+    """
+    if sim.target_payload is None:
+        raise TargetError("no evaluated targets in this simulation", source="check")
+    n = sim.n_paths
+    p = int(sim.target_payload.met[i]) / n
+    z = float(special.ndtri(0.5 + confidence / 2))
+    clusters = sim.target_clusters
+    if clusters is None:
+        lo, hi = wilson(p, n, z)
+        return p, math.sqrt(p * (1 - p) / n), lo, hi
+    var = clusters.variance(i)
+    if math.isnan(var):
+        return p, math.nan, math.nan, math.nan
+    if clusters.kind == "block":
+        z = float(stats.t.ppf(0.5 + confidence / 2, clusters.clusters - 1))
+    # the effective number of paths (n when the spread is 0: p is 0 or 1 on every cluster)
+    n_eff = p * (1 - p) / var if var > 0 and 0 < p < 1 else float(n)
+    lo, hi = _wilson(p, n_eff, z)
+    return p, math.sqrt(var), lo, hi
 
 
 def _payload_for(
@@ -69,22 +122,44 @@ def check(simulation: Simulation, targets: Sequence[Target] | None = None) -> pd
         why a reading cannot be evaluated (not modelled, beyond the horizon, in
         history, no deadline): no target is dropped silently.
 
+    Raises
+    ------
+    TargetError
+        When no targets are given or counted, or when a reading was not counted
+        during the simulation (run ``simulate(..., targets=...)`` with it).
+
     Notes
     -----
-    ``p_met`` is the share of paths meeting the target, an exact count;
-    ``mc_se = sqrt(p (1 - p) / n)``; ``p90_low/high`` is the 90% Wilson score
-    interval (well-behaved near 0 and 1). Metric quantiles come from the
-    log-bin sketch (0.39% relative accuracy). ``shortfall_if_missed`` is the
+    ``p_met`` is the share of paths meeting the target, an exact count. With
+    plain random sampling ``mc_se = sqrt(p (1 - p) / n)`` and ``p90_low/high``
+    is the 90% Wilson score interval (well-behaved near 0 and 1); with
+    antithetic or Sobol sampling both come from the spread of the antithetic
+    pairs or of the Sobol replicates (grid blocks), see :func:`met_interval`. Metric quantiles come
+    from the log-bin sketch (0.39% relative accuracy). ``shortfall_if_missed`` is the
     mean distance to the threshold over the paths that miss it (metric units).
     """
     if not isinstance(simulation, Simulation):
-        raise TypeError("check needs a Simulation (from kzforecast.simulate(..., targets=...))")
+        raise ArgumentTypeError(
+            f"must be a Simulation (from kzforecast.simulate(..., targets=...)), "
+            f"got {type(simulation).__name__}",
+            source="check",
+            location="simulation",
+        )
     chosen = list(targets) if targets is not None else list(simulation.targets)
     if not chosen:
         raise TargetError(
             "no targets to check",
             source="check",
             allowed="simulate(scenario, ..., targets=load_targets(...))",
+        )
+    uncounted = [
+        f"{t.id}:{t.reading}" for t in chosen if (t.id, t.reading) not in simulation.target_status
+    ]
+    if uncounted:
+        raise TargetError(
+            f"not counted during the simulation: {', '.join(uncounted)}",
+            source="check",
+            allowed="simulate(scenario, ..., targets=targets) with these targets",
         )
     evaluable, payload = _payload_for(simulation, chosen)
     position = {(t.id, t.reading): i for i, t in enumerate(evaluable)}
@@ -132,13 +207,12 @@ def check(simulation: Simulation, targets: Sequence[Target] | None = None) -> pd
 def _evaluated(t: Target, payload: TargetPayload, i: int, sim: Simulation) -> dict[str, Any]:
     """The columns of an evaluated reading: the ``i``-th counted one of the payload."""
     n = sim.n_paths
-    p = int(payload.met[i]) / n
-    lo, hi = wilson(p, n, _Z90)
+    p, se, lo, hi = met_interval(sim, i, _CONFIDENCE)
     q = Sketch(payload.metric_sketch.counts[i]).quantile(np.array([0.1, 0.5, 0.9]))
     return {
         "status": "evaluated",
         "p_met": p,
-        "mc_se": math.sqrt(p * (1 - p) / n),
+        "mc_se": se,
         "p90_low": lo,
         "p90_high": hi,
         "likelihood": likelihood_words(p),

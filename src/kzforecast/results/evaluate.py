@@ -10,7 +10,7 @@ are kept.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import get_args
 
@@ -40,6 +40,7 @@ __all__ = [
     "LIKELIHOOD_SCALE",
     "MODELS",
     "TargetPayload",
+    "base_getter",
     "evaluate_block",
     "hist_value",
     "likelihood_words",
@@ -313,11 +314,54 @@ def _cumulative(t: Target, get: Getter, year: int, n: int, as_of: int) -> Arr:
     return np.asarray(sum(_metric(t, get, y, n) for y in years), dtype=np.float64)
 
 
+def base_getter(get: Getter, as_of: int, initial: Mapping[str, float] | None) -> Getter:
+    """The getter a growth target's base reads: the as-of year is the initial state.
+
+    The scenario's initial state *is* its value for the as-of year, so a
+    ``ratio_to_base`` target whose base year is the as-of year divides by it,
+    not by the history's figure (which the scenario may override).
+
+    Parameters
+    ----------
+    get : Getter
+        Simulated paths for future years, history for past ones.
+    as_of : int
+        The scenario's last observed year.
+    initial : mapping of str to float, optional
+        The resolved initial state by variable; None: the history alone.
+
+    Returns
+    -------
+    Getter
+        ``get`` with the as-of year's variables in ``initial`` replaced by them.
+    """
+    if not initial:
+        return get
+    state = dict(initial)
+
+    def get_base(variable: str, year: int) -> Arr | float:
+        if year == as_of and variable in state:
+            return float(state[variable])
+        return get(variable, year)
+
+    return get_base
+
+
 def target_values(
-    t: Target, get: Getter, n: int, as_of: int, sim_years: Sequence[int]
+    t: Target,
+    get: Getter,
+    n: int,
+    as_of: int,
+    sim_years: Sequence[int],
+    initial: Mapping[str, float] | None = None,
 ) -> tuple[Arr, NDArray[np.bool_], NDArray[np.int64]]:
-    """Per path: the metric value at the due year, met indicator, first year met (-1: never)."""
+    """Per path: the metric value at the due year, met indicator, first year met (-1: never).
+
+    ``initial`` (the resolved initial state by variable) is the value of the
+    as-of year for a growth target's base (:func:`base_getter`).
+    """
     due = _due(t)
+    get_base = base_getter(get, as_of, initial)
 
     def transformed(year: int) -> Arr:
         if t.transform == "cumulative":
@@ -325,7 +369,7 @@ def target_values(
         v = _metric(t, get, year, n)
         if t.transform == "ratio_to_base" and t.base_year is not None:
             # growth from a zero (or missing) base is undefined: NaN, never met
-            base = _metric(t, get, int(t.base_year), n)
+            base = _metric(t, get_base, int(t.base_year), n)
             with np.errstate(divide="ignore", invalid="ignore"):
                 return np.where(base > 0, v / base, np.nan)
         return v
@@ -353,8 +397,13 @@ def evaluate_block(
     years: NDArray[np.int64],
     history: pd.DataFrame,
     as_of: int,
+    initial: Mapping[str, float] | None = None,
 ) -> TargetPayload:
-    """Counts for one grid block; ``values`` has shape (variable, year, path)."""
+    """Counts for one grid block; ``values`` has shape (variable, year, path).
+
+    ``initial``: the resolved initial state by variable, the as-of year's value
+    of a growth target's base (see :func:`base_getter`).
+    """
     n = values.shape[-1]
     get = make_getter(values, variables, years, history)
     sim_years = [int(y) for y in years]
@@ -367,7 +416,7 @@ def evaluate_block(
     first = np.zeros((k, len(sim_years) + 2), dtype=np.int64)
     sketch_counts = np.zeros((k, N_BINS), dtype=np.int64)
     for i, t in enumerate(targets):
-        v, m, fy = target_values(t, get, n, as_of, sim_years)
+        v, m, fy = target_values(t, get, n, as_of, sim_years, initial)
         finite = np.isfinite(v)
         m = m & finite  # an undefined metric (NaN) never meets a target
         metric[i], met[i] = v, m

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,9 +17,107 @@ from kzforecast.results.summary import ALPHA, Moments, Sketch
 from kzforecast.scenario import Scenario
 from kzforecast.targets import Target
 
-__all__ = ["Simulation"]
+__all__ = ["ClusterCounts", "Simulation"]
 
 DEFAULT_QUANTILES: tuple[float, ...] = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+
+
+@dataclass(frozen=True)
+class ClusterCounts:
+    """Target counts by independent cluster of paths, for the Monte Carlo error of P(met).
+
+    With antithetic sampling a cluster is a pair of mirrored paths; with Sobol
+    sampling it is a grid block (an independently scrambled replicate). The
+    paths of one cluster are dependent, those of different clusters independent,
+    so the variance of P(met) is estimated from the spread of the clusters'
+    counts (the ratio estimator's variance). Integer sums only: merging adds
+    them, so the result does not depend on how the run was cut.
+
+    Attributes
+    ----------
+    kind : {"pair", "block"}
+        What a cluster is.
+    clusters : int
+        Number of clusters ``J``.
+    size : int
+        Paths in all, ``sum n_j``.
+    size_sq : int
+        ``sum n_j**2``.
+    count : ndarray of int64, shape (targets,)
+        Paths meeting each target, ``sum c_j``.
+    count_sq : ndarray of int64, shape (targets,)
+        ``sum c_j**2``.
+    count_size : ndarray of int64, shape (targets,)
+        ``sum c_j n_j``.
+    """
+
+    kind: str
+    clusters: int
+    size: int
+    size_sq: int
+    count: NDArray[np.int64]
+    count_sq: NDArray[np.int64]
+    count_size: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, kind: str, met: NDArray[np.int64], sizes: NDArray[np.int64]) -> ClusterCounts:
+        """Counts of clusters given per cluster: ``met`` (targets, clusters), ``sizes`` (clusters,).
+
+        Parameters
+        ----------
+        kind : {"pair", "block"}
+            What a cluster is.
+        met : ndarray of int64, shape (targets, clusters)
+            Paths of each cluster meeting each target.
+        sizes : ndarray of int64, shape (clusters,)
+            Paths of each cluster.
+
+        Returns
+        -------
+        ClusterCounts
+        """
+        met = np.asarray(met, dtype=np.int64)
+        sizes = np.asarray(sizes, dtype=np.int64)
+        return cls(
+            kind,
+            int(sizes.size),
+            int(sizes.sum()),
+            int((sizes * sizes).sum()),
+            met.sum(axis=1),
+            (met * met).sum(axis=1),
+            (met * sizes).sum(axis=1),
+        )
+
+    def merge(self, other: ClusterCounts) -> ClusterCounts:
+        """The counts of both sets of clusters (of the same kind)."""
+        if other.kind != self.kind:
+            raise ArgumentError(
+                f"clusters of kind {self.kind!r} and {other.kind!r} cannot be merged",
+                source="ClusterCounts.merge",
+                allowed="counts of runs with the same sampling",
+            )
+        return ClusterCounts(
+            self.kind,
+            self.clusters + other.clusters,
+            self.size + other.size,
+            self.size_sq + other.size_sq,
+            self.count + other.count,
+            self.count_sq + other.count_sq,
+            self.count_size + other.count_size,
+        )
+
+    def variance(self, i: int) -> float:
+        """The estimated variance of P(met) of the ``i``-th target (NaN with < 2 clusters).
+
+        ``J / (J - 1) * sum_j (c_j - p n_j)**2 / N**2`` with ``p = sum c_j / N``.
+        """
+        if self.clusters < 2:
+            return math.nan
+        n = float(self.size)
+        p = float(self.count[i]) / n
+        ss = float(self.count_sq[i]) - 2 * p * float(self.count_size[i])
+        ss += p * p * float(self.size_sq)
+        return max(ss, 0.0) * self.clusters / (self.clusters - 1) / (n * n)
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,6 +146,10 @@ class Simulation:
         Per ``(id, reading)``: None when counted, else why it cannot be evaluated.
     target_payload : TargetPayload or None
         The counts of the evaluable readings.
+    target_clusters : ClusterCounts or None
+        Their counts by antithetic pair or Sobol replicate (grid block), from which
+        :func:`kzforecast.check` estimates the Monte Carlo error of such runs (None
+        for plain random sampling: the binomial error is exact).
     history : DataFrame or None
         The history the run used for past years of targets.
 
@@ -71,6 +174,7 @@ class Simulation:
     target_status: dict[tuple[str, str], str | None] = field(default_factory=dict)
     target_payload: TargetPayload | None = None
     history: pd.DataFrame | None = None
+    target_clusters: ClusterCounts | None = None
 
     # ----------------------------------------------------------------- access
     def _var_index(self, variable: str) -> int:
@@ -84,7 +188,7 @@ class Simulation:
     def values(self, variable: str) -> NDArray[np.float64]:
         """All paths of one variable, shape ``(path, year)`` (needs ``keep_paths=True``)."""
         if self.paths is None:
-            raise ValueError(
+            raise ArgumentError(
                 "this simulation kept summaries only; run simulate(..., keep_paths=True) "
                 "to get every path"
             )
@@ -109,7 +213,7 @@ class Simulation:
         qs = [float(q) for q in quantiles]
         for q in qs:
             if not 0.0 <= q <= 1.0:
-                raise ValueError(f"quantiles must lie in [0, 1], got {q}")
+                raise ArgumentError(f"quantiles must lie in [0, 1], got {q}")
         names = [variable] if variable is not None else list(self.variables)
         frames = []
         for name in names:
@@ -182,7 +286,7 @@ class Simulation:
         except ImportError:  # pragma: no cover - depends on the environment
             raise ImportError("to_xarray needs xarray: pip install 'kzforecast[xarray]'") from None
         if self.paths is None:
-            raise ValueError("to_xarray needs simulate(..., keep_paths=True)")
+            raise ArgumentError("to_xarray needs simulate(..., keep_paths=True)")
         return xr.Dataset(
             {name: (("path", "year"), self.paths[i]) for i, name in enumerate(self.variables)},
             coords={"path": np.arange(self.n_paths), "year": self.years},
@@ -229,6 +333,9 @@ class Simulation:
         payload = self.target_payload
         if payload is not None and other.target_payload is not None:
             payload = payload.merge(other.target_payload)
+        clusters = self.target_clusters
+        if clusters is not None and other.target_clusters is not None:
+            clusters = clusters.merge(other.target_clusters)
         kept = None
         if self.paths is not None and other.paths is not None:
             kept = np.concatenate([self.paths, other.paths], axis=1)
@@ -239,6 +346,7 @@ class Simulation:
             moments=self.moments.merge(other.moments),
             sketch=self.sketch.merge(other.sketch),
             target_payload=payload,
+            target_clusters=clusters,
             paths=kept,
             attrs={**self.attrs, "paths": n_paths},
         )
@@ -294,8 +402,12 @@ class Simulation:
             )
 
     def __repr__(self) -> str:
-        return (
-            f"Simulation(scenario={self.scenario.name!r}, paths={self.n_paths}, "
-            f"years={int(self.years[0])}-{int(self.years[-1])}, "
-            f"kept_paths={self.paths is not None})"
-        )
+        from kzforecast.results.views import simulation_text
+
+        return simulation_text(self)
+
+    def _repr_html_(self) -> str:
+        """The notebook view: scenario, paths, seed, variables and target counts."""
+        from kzforecast.results.views import simulation_html
+
+        return simulation_html(self)

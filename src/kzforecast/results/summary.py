@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from kzforecast.errors import ArgumentError
+
 __all__ = [
     "ALPHA",
     "MANTISSA_BITS",
@@ -166,7 +168,7 @@ def block_moments(x: Arr, sizes: Sequence[int], scratch: Arr | None = None) -> l
     """
     x = np.asarray(x, dtype=np.float64)
     if sum(sizes) != x.shape[-1]:
-        raise ValueError(f"block sizes {list(sizes)} do not add up to {x.shape[-1]} paths")
+        raise ArgumentError(f"block sizes {list(sizes)} do not add up to {x.shape[-1]} paths")
     out: list[BlockMoments] = []
     start = 0
     for n in sizes:

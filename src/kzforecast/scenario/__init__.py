@@ -3,7 +3,8 @@
 * :mod:`~kzforecast.scenario.scenario` - the :class:`Scenario` and the built-in scenarios;
 * :mod:`~kzforecast.scenario.blocks` - one model per block, the initial state, the correlation;
 * :mod:`~kzforecast.scenario.distributions` - the parameter distributions;
-* :mod:`~kzforecast.scenario.io` - reading and writing TOML/JSON, error messages.
+* :mod:`~kzforecast.scenario.io` - reading and writing TOML/JSON, error messages;
+* :mod:`~kzforecast.scenario.plausible` - the plausible range of each value (one table).
 """
 
 from kzforecast.scenario.blocks import (

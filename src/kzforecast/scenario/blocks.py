@@ -11,12 +11,19 @@ Every model rejects unknown keys.
 
 from __future__ import annotations
 
+import numbers
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from kzforecast.scenario.distributions import Dirichlet, Distribution, Fixed, ScalarDistribution
+from kzforecast.scenario.distributions import (
+    Dirichlet,
+    Distribution,
+    Fixed,
+    ScalarDistribution,
+    describe,
+)
 
 __all__ = [
     "DESTINATIONS",
@@ -37,6 +44,7 @@ __all__ = [
     "Processing",
     "Trend",
     "UnitInterval",
+    "Year",
 ]
 
 DESTINATIONS: tuple[str, ...] = ("russia", "uzbekistan", "kyrgyzstan", "tajikistan", "other")
@@ -78,6 +86,15 @@ def _ar_coefficient(d: ScalarDistribution) -> ScalarDistribution:
         )
     return d
 
+
+def _whole_year(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"must be a whole number (a year, e.g. 2025), got {describe(value)}")
+    return int(value)
+
+
+Year = Annotated[int, BeforeValidator(_whole_year)]
+"""A calendar year, strictly a whole number (``"2025"`` or ``2025.0`` are refused)."""
 
 NonNegative = Annotated[Distribution, AfterValidator(_nonnegative)]
 """A distribution whose support lies in ``[0, inf)`` (a volatility, size or level)."""
@@ -150,7 +167,7 @@ class Exports(_Block):
     split over destinations by Dirichlet shares drawn once per path.
     """
 
-    start_year: int = Field(default=2017, description="first year with exports")
+    start_year: Year = Field(default=2017, description="first year with exports")
     x_start: NonNegative = Field(default=Fixed(value=0.0), description="demand in start year")
     mu_X: Distribution = Field(default=Fixed(value=0.0), description="trend growth (log)")
     b_X: Distribution = Field(default=Fixed(value=0.0), description="elasticity to dr")
@@ -191,7 +208,7 @@ class Plant(_Block):
 
     name: str = Field(min_length=1)
     capacity: NonNegative
-    planned_start: int
+    planned_start: Year
     delay: NonNegative = Field(default=Fixed(value=0.0))
     source: str = ""
 
@@ -325,15 +342,24 @@ class InitialState(_Block):
     vehicle_output: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     output_growth: float | None = Field(default=None, allow_inf_nan=False)
     new_vehicle_sales: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    domestic_share_of_sales: float | None = Field(default=None, gt=0, lt=1)
+    domestic_share_of_sales: float | None = Field(default=None, gt=0, lt=1, allow_inf_nan=False)
     export_demand: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     usd_kzt: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     rub_kzt: float | None = Field(default=None, gt=0, allow_inf_nan=False)
-    local_content_share: float | None = Field(default=None, ge=0, le=1)
-    ckd_share: float | None = Field(default=None, ge=0, le=1)
+    local_content_share: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    ckd_share: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     processing_output_index: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     processing_exports_usd_bn: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     processing_investment_kzt_trn: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _strict_numbers(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(value, str | bool):
+                    raise ValueError(f"@{key}: must be a number, got {describe(value)}")
+        return data
 
     def missing(self) -> list[str]:
         """Names of the fields still to be filled from history."""

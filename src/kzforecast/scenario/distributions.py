@@ -37,6 +37,7 @@ __all__ = [
     "Triangular",
     "TruncatedNormal",
     "Uniform",
+    "describe",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -83,6 +84,11 @@ def _interp(z: FloatArray, table: FloatArray) -> FloatArray:
 
 class _Dist(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _strict_numbers(cls, data: Any) -> Any:
+        return _no_text(data)
 
     def ppf(self, u: FloatArray) -> FloatArray:  # pragma: no cover - abstract
         """Inverse cumulative distribution function, applied element-wise."""
@@ -318,11 +324,46 @@ class Beta(_Dist):
 
 
 def _number_to_fixed(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value  # let pydantic reject it
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return {"dist": "fixed", "value": float(value)}
-    return value
+    if isinstance(value, dict | BaseModel):
+        return value
+    raise ValueError(
+        f"must be a number or a distribution table, got {describe(value)}; write e.g. 0.05 "
+        'or { dist = "normal", mean = 0.05, sd = 0.02 }'
+    )
+
+
+def describe(value: object) -> str:
+    """A short description of a wrong value for an error message: its type and, if
+    short, its text (``a string 'abc'``, ``a boolean (true)``, ``an array``).
+
+    Examples
+    --------
+    >>> describe("x"), describe(True), describe([1])
+    ("a string 'x'", 'a boolean (true)', 'an array')
+    """
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, str):
+        shown = repr(value) if len(value) <= 40 else repr(value[:37]) + "..."
+        return f"a string {shown}"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, int | float):
+        return f"a number ({value:g})"
+    return f"a {type(value).__name__}"
+
+
+def _no_text(data: Any) -> Any:
+    """Strict numbers: refuse strings and booleans where a number is expected."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in ("dist", "fixed") and isinstance(value, str | bool):
+                raise ValueError(f"@{key}: must be a number, got {describe(value)}")
+    return data
 
 
 ScalarDistribution = Fixed | Normal | TruncatedNormal | LogNormal | Uniform | Triangular | Beta
@@ -358,8 +399,8 @@ class Dirichlet(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     dist: Literal["dirichlet"] = "dirichlet"
-    alpha: dict[str, Annotated[float, Field(gt=0.0, allow_inf_nan=False)]]
-    fixed: bool = False
+    alpha: dict[str, Annotated[float, Field(gt=0.0, allow_inf_nan=False, strict=True)]]
+    fixed: bool = Field(default=False, strict=True)
 
     @model_validator(mode="after")
     def _check(self) -> Dirichlet:

@@ -22,10 +22,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kzforecast._io import atomic_write_text
-from kzforecast.errors import ScenarioError
-from kzforecast.scenario.blocks import Blocks, Correlation, InitialState
+from kzforecast.errors import ArgumentTypeError, ScenarioError
+from kzforecast.scenario.blocks import Blocks, Correlation, InitialState, Year
 from kzforecast.scenario.distributions import SCALAR_TYPES, Dirichlet, ScalarDistribution
 from kzforecast.scenario.io import (
+    as_path,
     json_text,
     parse_toml,
     read_json,
@@ -34,6 +35,7 @@ from kzforecast.scenario.io import (
     toml_text,
     validation_to_scenario_error,
 )
+from kzforecast.scenario.plausible import implausible_values
 
 __all__ = ["Scenario", "builtin_scenarios"]
 
@@ -61,6 +63,12 @@ class Scenario(BaseModel):
         State at ``as_of``; missing fields come from history at run time.
     correlation : Correlation, optional
         Rank correlation between uncertain parameters (Gaussian copula).
+    notes : dict of str to str, optional
+        Free-text notes (data gaps, assumptions), printed by the report.
+    allow_implausible : bool, optional
+        Accept values outside their plausible range
+        (:data:`~kzforecast.scenario.plausible.PLAUSIBLE_RANGES`); the report should say
+        so. Default ``False``: such values are refused with the range in the message.
 
     Examples
     --------
@@ -78,13 +86,14 @@ class Scenario(BaseModel):
 
     name: str = Field(min_length=1)
     description: str = ""
-    as_of: int = Field(ge=1900, le=2200)
-    horizon: int = Field(ge=1900, le=2300)
+    as_of: Year = Field(ge=1900, le=2200)
+    horizon: Year = Field(ge=1900, le=2300)
     model: Literal["structural", "trend"] = "structural"
     blocks: Blocks
     initial: InitialState = InitialState()
     correlation: Correlation | None = None
     notes: dict[str, str] = Field(default_factory=dict)
+    allow_implausible: bool = Field(default=False, strict=True)
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:
@@ -95,6 +104,10 @@ class Scenario(BaseModel):
             )
         if self.horizon - self.as_of > 100:
             raise ValueError(f"@horizon: may be at most 100 years after as_of, got {self.horizon}")
+        if not self.allow_implausible:
+            problem = implausible_values(iter(self._plausibility_values()))
+            if problem is not None:
+                raise ValueError(problem)
         if self.correlation is not None:
             params = self.parameters()
             for p in self.correlation.parameters:
@@ -109,6 +122,19 @@ class Scenario(BaseModel):
                         "parameters can be correlated"
                     )
         return self
+
+    def _plausibility_values(self) -> list[tuple[str, float | ScalarDistribution | None]]:
+        values: list[tuple[str, float | ScalarDistribution | None]] = [
+            ("as_of", float(self.as_of)),
+            ("blocks.exports.start_year", float(self.blocks.exports.start_year)),
+        ]
+        values += [
+            (f"blocks.capacity.plants.{i}.planned_start", float(p.planned_start))
+            for i, p in enumerate(self.blocks.capacity.plants)
+        ]
+        values += list(self.parameters().items())
+        values += [(f"initial.{k}", v) for k, v in self.initial]
+        return values
 
     # ------------------------------------------------------------------ years
     @property
@@ -140,6 +166,13 @@ class Scenario(BaseModel):
         ``value`` is a number (point mass), a distribution object or a dict. A
         parameter set to a known value is dropped from ``correlation``.
         """
+        if not isinstance(path, str):
+            raise ArgumentTypeError(
+                f"path must be a dotted parameter path (a str), got {type(path).__name__}",
+                source="with_parameter",
+                location="path",
+                allowed=", ".join(self.parameters()),
+            )
         data = self.model_dump(mode="python", by_alias=True)
         keys = path.split(".")
         node: Any = data
@@ -213,7 +246,11 @@ class Scenario(BaseModel):
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> Scenario:
         """Read a ``.toml`` or ``.json`` scenario file (by extension)."""
-        suffix = Path(path).suffix.lower()
+        suffix = as_path(path, "Scenario.from_file").suffix.lower()
+        if Path(path).is_dir():
+            raise ScenarioError(
+                "is a directory, not a file", source=str(path), allowed="a .toml or .json file"
+            )
         if suffix == ".json":
             return cls.from_json(path)
         if suffix == ".toml":
@@ -224,7 +261,10 @@ class Scenario(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (numbers for point masses); ``from_dict`` inverts it exactly."""
-        return dict(to_plain(self.model_dump(mode="python", by_alias=True)))
+        data = dict(to_plain(self.model_dump(mode="python", by_alias=True)))
+        if not data.get("allow_implausible"):
+            data.pop("allow_implausible", None)  # the default: written only when set
+        return data
 
     def to_toml_string(self) -> str:
         """The scenario as TOML text."""

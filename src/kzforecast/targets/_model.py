@@ -21,23 +21,52 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from typing import Any, Literal
+from collections.abc import Sequence
+from typing import Any, Literal, Unpack
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
+from kzforecast.errors import TargetError
+from kzforecast.targets._user import (
+    USER_CONTEXT,
+    Confidence,
+    Provenance,
+    Reading,
+    described,
+    target_error,
+    timing,
+)
 from kzforecast.targets.metrics import DESTINATION_SERIES, METRIC_SPECS, SHARE_METRICS, Metric
 
-__all__ = ["Comparison", "Confidence", "Target", "Timing", "Transform", "WindowRule"]
+__all__ = [
+    "PROVENANCE_FIELDS",
+    "Comparison",
+    "Confidence",
+    "Target",
+    "Timing",
+    "Transform",
+    "WindowRule",
+]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_URL = re.compile(r"^https?://\S+$")
+_URL_OR_EMPTY = re.compile(r"^(?:https?://\S+)?$")
+
+PROVENANCE_FIELDS: tuple[str, ...] = (
+    "speaker",
+    "office",
+    "source_url",
+    "confidence",
+    "quote",
+    "official",
+)
+"""Fields the shipped registry requires and a user's own target may leave empty."""
+
 
 Comparison = Literal[">=", "<=", "=="]
 Transform = Literal["level", "ratio_to_base", "cumulative"]
 Timing = Literal["in_year", "by_year", "window", "none"]
 WindowRule = Literal["first", "last", "any"]
-Confidence = Literal["high", "medium", "low"]
 
 
 def _vintage(stated_on: datetime.date | None, stated_year: int | None) -> str:
@@ -48,6 +77,15 @@ def _vintage(stated_on: datetime.date | None, stated_year: int | None) -> str:
     return "undated"
 
 
+def _user_target(cls: type[Target], kind: str, data: dict[str, Any]) -> Target:
+    """Validate a user's target (provenance optional); errors as TargetError."""
+    data = {k: v for k, v in data.items() if v is not None}
+    try:
+        return cls.model_validate(data, context=USER_CONTEXT)
+    except ValidationError as exc:
+        raise target_error(exc, f"Target.{kind}") from None
+
+
 class Target(BaseModel):
     """One official target under one explicit reading.
 
@@ -56,6 +94,10 @@ class Target(BaseModel):
     :class:`pydantic.ValidationError` whose message starts with the field at
     fault (the registry loader turns it into a
     :class:`~kzforecast.errors.TargetError` naming the file and line).
+    Provenance (:data:`PROVENANCE_FIELDS`) is required unless the context is
+    :data:`USER_CONTEXT`; the one-line constructors :meth:`level`,
+    :meth:`growth`, :meth:`cumulative` and :meth:`share` build a user's target
+    that way and raise :class:`~kzforecast.errors.TargetError` naming the field.
 
     Examples
     --------
@@ -74,6 +116,13 @@ class Target(BaseModel):
     ('2016-07-01', 2016)
     >>> t.in_force(2020), t.in_force(2025)
     (True, False)
+
+    A user's own target, in one line:
+
+    >>> uz = Target.level("UZ-1M", "vehicle_output", ">=", 1_000_000, due=2030, reading="by",
+    ...                   stated_on="2024-03-01")
+    >>> uz.timing, uz.window_start, uz.reading
+    ('by_year', 2024, 'by-2030')
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -113,22 +162,31 @@ class Target(BaseModel):
         default="",
         description="ISO date if known, else the year as text, else 'undated' (derived).",
     )
-    speaker: str = Field(min_length=1, description="Who made the statement.")
-    office: str = Field(min_length=1, description="The speaker's office or the document.")
-    source_url: str = Field(
-        pattern=_URL.pattern, description="Address of the report the target is taken from."
+    speaker: str = Field(
+        default="", description="Who made the statement (required in the shipped registry)."
     )
-    confidence: Confidence = Field(
-        description="How sure the registry is of the wording, year and base (high/medium/low)."
+    office: str = Field(
+        default="",
+        description="The speaker's office or the document (required in the shipped registry).",
+    )
+    source_url: str = Field(
+        default="",
+        pattern=_URL_OR_EMPTY.pattern,
+        description="Address of the report the target is taken from (required in the registry).",
+    )
+    confidence: Confidence | None = Field(
+        default=None,
+        description="How sure the registry is of the wording, year and base (high/medium/low).",
     )
     quote: str = Field(
-        min_length=1, description="Paraphrase of the statement (not a verbatim quote)."
+        default="", description="Paraphrase of the statement (not a verbatim quote)."
     )
-    official: bool = Field(
+    official: bool | None = Field(
+        default=None,
         description=(
             "False for industry bodies, company commitments and forecasts/expectations "
-            "rather than policy targets."
-        )
+            "rather than policy targets; None when a user's target does not say."
+        ),
     )
 
     # what is measured
@@ -176,6 +234,9 @@ class Target(BaseModel):
         if not isinstance(data, dict):
             return data
         data = dict(data)
+        for name in ("speaker", "office", "source_url", "quote"):
+            if name in data and data[name] is None:
+                data[name] = ""  # an empty registry cell: _check_provenance names it
         stated_on = data.get("stated_on")
         if isinstance(stated_on, str) and stated_on:
             try:
@@ -195,7 +256,12 @@ class Target(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _check(self) -> Target:
+    def _check(self, info: ValidationInfo) -> Target:
+        context = info.context if isinstance(info.context, dict) else {}
+        if not context.get("provenance_optional", False):
+            for name in PROVENANCE_FIELDS:
+                if getattr(self, name) in ("", None):
+                    raise ValueError(f"{name}: required field is missing or empty")
         self._check_provenance()
         self._check_threshold()
         self._check_timing()
@@ -305,6 +371,188 @@ class Target(BaseModel):
             )
         if len(set(self.destinations)) != len(self.destinations):
             raise ValueError("destinations: listed twice")
+
+    # ----------------------------------------------------------------- one-line targets
+    @classmethod
+    def level(
+        cls,
+        id: str,
+        metric: str,
+        comparison: str,
+        threshold: float,
+        *,
+        due: int,
+        reading: Reading = "in",
+        start: int | None = None,
+        destinations: Sequence[str] = (),
+        **provenance: Unpack[Provenance],
+    ) -> Target:
+        """A user's target on the level of a metric, in or by a year.
+
+        Parameters
+        ----------
+        id : str
+            Your id for the target (``"UZ-1M"``).
+        metric : str
+            A metric of :data:`~kzforecast.targets.METRIC_TABLE`.
+        comparison : {">=", "<=", "=="}
+        threshold : float
+            In the metric's canonical unit (shares as fractions).
+        due : int
+            The year tested (``reading="in"``) or the last year counted (``"by"``).
+        reading : {"in", "by"}
+            ``"in"``: the value in ``due``; ``"by"``: in any year from ``start``
+            to ``due``.
+        start : int, optional
+            First year counted by a ``"by"`` reading; default the year stated
+            (``stated_on``/``stated_year``), else the current calendar year.
+        destinations : sequence of str
+            Export destinations, for export metrics.
+        **provenance
+            Optional ``stated_on``, ``speaker``, ``office``, ``source_url``,
+            ``confidence``, ``quote``, ``official``, ``superseded_by``.
+
+        Returns
+        -------
+        Target
+            Its ``reading`` slug is ``"in-<due>"`` or ``"by-<due>"``.
+
+        Raises
+        ------
+        TargetError
+            Naming the field at fault (``location`` ``field threshold``...).
+        """
+        when = "in" if reading == "in" else "by"
+        data = {
+            "id": id,
+            "reading": f"{when}-{due}",
+            "metric": metric,
+            "comparison": comparison,
+            "threshold": threshold,
+            "transform": "level",
+            "destinations": tuple(destinations),
+            **timing(reading, due, start, provenance),
+        }
+        return _user_target(cls, "level", described(data, provenance))
+
+    @classmethod
+    def share(
+        cls,
+        id: str,
+        metric: str,
+        comparison: str,
+        threshold: float,
+        *,
+        due: int,
+        reading: Reading = "in",
+        start: int | None = None,
+        destinations: Sequence[str] = (),
+        **provenance: Unpack[Provenance],
+    ) -> Target:
+        """A user's target on a share (a fraction in [0, 1]), as :meth:`level`.
+
+        Raises
+        ------
+        TargetError
+            If ``metric`` is not a share (``field metric``) or the threshold is
+            not a fraction (write 50% as 0.5), or as :meth:`level`.
+        """
+        if metric not in SHARE_METRICS:
+            raise TargetError(
+                f"{metric!r} is not a share",
+                source="Target.share",
+                location="field metric",
+                allowed=", ".join(sorted(SHARE_METRICS)),
+            )
+        return cls.level(
+            id,
+            metric,
+            comparison,
+            threshold,
+            due=due,
+            reading=reading,
+            start=start,
+            destinations=destinations,
+            **provenance,
+        )
+
+    @classmethod
+    def growth(
+        cls,
+        id: str,
+        metric: str,
+        ratio: float,
+        *,
+        base: int,
+        due: int,
+        comparison: str = ">=",
+        reading: Reading = "in",
+        destinations: Sequence[str] = (),
+        **provenance: Unpack[Provenance],
+    ) -> Target:
+        """A user's growth target: the metric in ``due`` over its value in ``base``.
+
+        Parameters
+        ----------
+        ratio : float
+            The ratio to the base year (22% growth is ``1.22``, "double" ``2.0``).
+        base, due : int
+            The base year and the year tested (``reading="by"``: every year
+            after ``base`` up to ``due``).
+        comparison, reading, destinations, **provenance
+            As in :meth:`level`.
+
+        Raises
+        ------
+        TargetError
+            Naming the field at fault.
+        """
+        data = {
+            "id": id,
+            "reading": f"{'in' if reading == 'in' else 'by'}-{due}-from-{base}",
+            "metric": metric,
+            "comparison": comparison,
+            "threshold": ratio,
+            "transform": "ratio_to_base",
+            "base_year": base,
+            "destinations": tuple(destinations),
+            **timing(reading, due, base + 1, provenance),
+        }
+        return _user_target(cls, "growth", described(data, provenance))
+
+    @classmethod
+    def cumulative(
+        cls,
+        id: str,
+        metric: str,
+        threshold: float,
+        *,
+        start: int,
+        due: int,
+        comparison: str = ">=",
+        destinations: Sequence[str] = (),
+        **provenance: Unpack[Provenance],
+    ) -> Target:
+        """A user's target on the metric summed over the years ``start`` to ``due``.
+
+        Raises
+        ------
+        TargetError
+            Naming the field at fault.
+        """
+        data = {
+            "id": id,
+            "reading": f"total-{start}-{due}",
+            "metric": metric,
+            "comparison": comparison,
+            "threshold": threshold,
+            "transform": "cumulative",
+            "timing": "in_year",
+            "due_year": due,
+            "window_start": start,
+            "destinations": tuple(destinations),
+        }
+        return _user_target(cls, "cumulative", described(data, provenance))
 
     @property
     def key(self) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import os
 import re
 from collections.abc import Sequence
@@ -97,13 +98,23 @@ def read_registry(path: str | os.PathLike[str]) -> tuple[Target, ...]:
     """
     path = Path(path)
     source = path.name
+    if path.is_dir() or (path.exists() and not path.is_file()):
+        raise TargetError("not a regular file", source=str(path), allowed="a CSV file")
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise TargetError(f"cannot read the registry: {exc.strerror}", source=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise TargetError(
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be "
+            f"decoded ({exc.reason})",
+            source=source,
+            allowed="a UTF-8 CSV file",
+        ) from None
     targets: list[Target] = []
     lines: dict[tuple[str, str], int] = {}
-    with handle:
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None:
             raise TargetError("the file is empty", source=source)

@@ -21,6 +21,8 @@ Examples
 'ckd_share x vehicle_output'
 >>> "ckd_output" in MODELLED_METRICS, "passenger_car_output" in MODELLED_METRICS
 (True, False)
+>>> METRIC_SPECS["export_value_usd"].history_series, "export_value_usd" in MODELLED_METRICS
+(('export_value_usd_m',), False)
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ Metric = Literal[
     "passenger_car_output",
     "export_units",
     "export_share_of_output",
+    "export_value_usd",
     "local_content_share",
     "ckd_share",
     "domestic_share_of_sales",
@@ -205,6 +208,13 @@ METRIC_TABLE: tuple[MetricSpec, ...] = (
         history_formula="export_units / vehicle_output",
         destinations=tuple(DESTINATION_SERIES),
         share=True,
+    ),
+    MetricSpec(
+        "export_value_usd",
+        "USD million per year",
+        "Value of the vehicles exported, in US dollars (observed; the model has no prices).",
+        history_series=("export_value_usd_m",),
+        history_formula="export_value_usd_m",
     ),
     _same(
         "local_content_share",

@@ -357,6 +357,15 @@ def backtest(
         draws = sim.values("vehicle_output")  # (path, year)
         _score_vintage(v, horizon, draws, outcome, bounds, target_points(targets, v), out)
     rows, skipped, fans = out
+    if not rows:  # an empty backtest is a meaningless request, as on the command line
+        raise ArgumentError(
+            "no year after these vintages has an observed value to score "
+            f"(years {vint[0] + 1}-{vint[-1] + horizon})",
+            source=_SOURCE,
+            location="vintages",
+            allowed="vintages with at least one later exact or derived observation of "
+            "vehicle_output",
+        )
     return BacktestResult(
         scores=_scores_frame(rows),
         skipped=pd.DataFrame(skipped, columns=["vintage", "year", "lead", "reason"]),

@@ -12,6 +12,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
+from kzforecast.errors import ArgumentError
+
 __all__ = [
     "LEVELS",
     "central_interval",
@@ -61,7 +63,7 @@ def crps_sample(samples: ArrayLike, y: float) -> float:
     x = np.sort(np.asarray(samples, dtype=np.float64).ravel())
     m = x.size
     if m < 2:
-        raise ValueError("crps_sample needs at least 2 samples")
+        raise ArgumentError("crps_sample needs at least 2 samples")
     first = float(np.mean(np.abs(x - y)))
     k = np.arange(1, m + 1, dtype=np.float64)
     pair_sum = 2.0 * float(np.sum((2.0 * k - m - 1.0) * x))

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kzforecast.analysis.calibrate.estimates import SOURCE
-from kzforecast.errors import KzForecastError
+from kzforecast.errors import ArgumentTypeError, DataError
 
 __all__ = ["Devaluations", "bound_years", "check_history", "devaluation_events"]
 
@@ -60,7 +60,7 @@ def bound_years(
         observations = load_observations()
     needed = {"series", "year", "value", "qualifier"}
     if not needed <= set(observations.columns):
-        raise KzForecastError(
+        raise DataError(
             f"observations lack column(s) {', '.join(sorted(needed - set(observations.columns)))}",
             source=SOURCE,
             location="observations",
@@ -93,7 +93,7 @@ def devaluation_events(devaluations: Devaluations | None) -> list[tuple[int, int
         devaluations = load_devaluations()
     if isinstance(devaluations, pd.DataFrame):
         if "date" not in devaluations.columns:
-            raise KzForecastError(
+            raise DataError(
                 "devaluations table has no 'date' column",
                 source=SOURCE,
                 location="devaluations",
@@ -147,7 +147,7 @@ def check_history(history: object) -> pd.DataFrame:
         is not a number, or one outside its series' range (e.g. a share of 1).
     """
     if not isinstance(history, pd.DataFrame):
-        raise KzForecastError(
+        raise ArgumentTypeError(
             f"history must be a pandas DataFrame, got {type(history).__name__}",
             source=SOURCE,
             location="history",
@@ -155,15 +155,15 @@ def check_history(history: object) -> pd.DataFrame:
             "(index year, one column per series)",
         )
     if len(history.index) == 0:
-        raise KzForecastError("history is empty", source=SOURCE, location="history")
+        raise DataError("history is empty", source=SOURCE, location="history")
     raw_idx = pd.to_numeric(pd.Series(history.index), errors="coerce").to_numpy(dtype=float)
     if np.isnan(raw_idx).any() or np.any(raw_idx != np.round(raw_idx)):
-        raise KzForecastError(
+        raise DataError(
             "history index must be whole years", source=SOURCE, location="history.index"
         )
     idx = raw_idx.astype(np.int64)
     if not np.all(np.diff(idx) > 0):
-        raise KzForecastError(
+        raise DataError(
             "history years must be unique and ascending", source=SOURCE, location="history.index"
         )
     h = history.copy()
@@ -175,7 +175,7 @@ def check_history(history: object) -> pd.DataFrame:
         text = h[col].notna() & vals.isna()
         if text.any():
             year = int(vals.index[text.to_numpy()][0])
-            raise KzForecastError(
+            raise DataError(
                 f"not a number: {h[col].loc[year]!r}",
                 source=SOURCE,
                 location=f"history.{col}[{year}]",
@@ -184,7 +184,7 @@ def check_history(history: object) -> pd.DataFrame:
         present = vals.dropna()
         bad = present[~ok(present) | np.isinf(present)]
         if len(bad):
-            raise KzForecastError(
+            raise DataError(
                 f"value {bad.iloc[0]:g} is not allowed",
                 source=SOURCE,
                 location=f"history.{col}[{int(bad.index[0])}]",

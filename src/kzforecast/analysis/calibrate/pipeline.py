@@ -29,7 +29,7 @@ from kzforecast.analysis.calibrate.market import calibrate_market
 from kzforecast.analysis.calibrate.processing import calibrate_processing
 from kzforecast.analysis.calibrate.report import CalibrationReport, Model
 from kzforecast.analysis.calibrate.trend import TrendStart, calibrate_trend
-from kzforecast.errors import KzForecastError
+from kzforecast.errors import ArgumentError, ArgumentTypeError
 from kzforecast.scenario import Scenario
 
 __all__ = ["calibrate"]
@@ -161,14 +161,14 @@ def _assemble(
 def _check_model_and_as_of(model: object, as_of: object) -> int:
     """``as_of`` as an int, once ``model`` is known and ``as_of`` an integer."""
     if model not in ("structural", "trend"):
-        raise KzForecastError(
+        raise ArgumentError(
             f"unknown model {model!r}",
             source=SOURCE,
             location="model",
             allowed="structural, trend",
         )
     if isinstance(as_of, bool) or not isinstance(as_of, int | np.integer):
-        raise KzForecastError(
+        raise ArgumentTypeError(
             f"as_of must be a year (an integer), got {as_of!r}", source=SOURCE, location="as_of"
         )
     return int(as_of)
@@ -178,7 +178,7 @@ def _check_years(full: pd.DataFrame, as_of: int, horizon: object) -> int:
     """The horizon (default ``as_of + 10``), once ``as_of`` is inside the history."""
     first, last = int(full.index.min()), int(full.index.max())
     if not first < as_of <= last:
-        raise KzForecastError(
+        raise ArgumentError(
             f"as_of {as_of} is outside the data",
             source=SOURCE,
             location="as_of",
@@ -187,12 +187,12 @@ def _check_years(full: pd.DataFrame, as_of: int, horizon: object) -> int:
     if horizon is None:
         horizon = as_of + 10
     if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer):
-        raise KzForecastError(
+        raise ArgumentTypeError(
             f"horizon must be a year, got {horizon!r}", source=SOURCE, location="horizon"
         )
     horizon = int(horizon)
     if not as_of < horizon <= as_of + 100:
-        raise KzForecastError(
+        raise ArgumentError(
             f"horizon {horizon} must be after as_of ({as_of}) and at most 100 years later",
             source=SOURCE,
             location="horizon",

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import pandas as pd
 
+from kzforecast.errors import UnknownNameError
+
 if TYPE_CHECKING:
     from statsmodels.regression.linear_model import RegressionResultsWrapper
     from statsmodels.tsa.arima.model import ARIMAResultsWrapper
@@ -104,7 +106,12 @@ class CalibrationReport:
         for p in self.parameters:
             if p.parameter == parameter or p.parameter.rsplit(".", 1)[-1] == parameter:
                 return p
-        raise KeyError(f"no parameter {parameter!r} in the report")
+        raise UnknownNameError(
+            f"no parameter {parameter!r} in the report",
+            source="CalibrationReport.get",
+            location="parameter",
+            allowed=", ".join(p.parameter for p in self.parameters),
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row per parameter, for printing.

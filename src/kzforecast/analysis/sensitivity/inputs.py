@@ -16,6 +16,7 @@ import numpy as np
 from scipy import special
 
 from kzforecast.analysis.sensitivity.saltelli import Arr, inverse_cdf
+from kzforecast.errors import ArgumentError
 from kzforecast.scenario import Correlation, Distribution, Scenario
 
 __all__ = ["InputGroup", "choose_parameters", "group_values", "input_groups"]
@@ -32,25 +33,25 @@ def choose_parameters(
     if parameters is None:
         chosen = list(scenario.uncertain_parameters())
         if not chosen:
-            raise ValueError(f"scenario {scenario.name!r} has no uncertain parameters")
+            raise ArgumentError(f"scenario {scenario.name!r} has no uncertain parameters")
         return chosen
     if isinstance(parameters, str):
         parameters = [parameters]
     chosen = list(parameters)
     if not chosen:
-        raise ValueError("parameters is empty; give dotted paths or None for all uncertain ones")
+        raise ArgumentError("parameters is empty; give dotted paths or None for all uncertain ones")
     if len(set(chosen)) != len(chosen):
-        raise ValueError(f"parameters must be distinct, got {chosen}")
+        raise ArgumentError(f"parameters must be distinct, got {chosen}")
     unknown = [p for p in chosen if p not in all_params]
     if unknown:
-        raise ValueError(
+        raise ArgumentError(
             f"unknown parameter(s) {', '.join(map(repr, unknown))}; uncertain ones: "
             + ", ".join(scenario.uncertain_parameters())
         )
     if not allow_fixed:
         fixed = [p for p in chosen if all_params[p].is_fixed]
         if fixed:
-            raise ValueError(
+            raise ArgumentError(
                 f"parameter(s) {', '.join(map(repr, fixed))} are fixed (point masses): they "
                 "have no variance to attribute; uncertain ones: "
                 + ", ".join(scenario.uncertain_parameters())

@@ -50,7 +50,7 @@ from kzforecast.engine.simulate import (
     draw_shocks,
     resolve_initial,
 )
-from kzforecast.errors import TargetError
+from kzforecast.errors import ArgumentError, ArgumentTypeError, TargetError
 from kzforecast.model.kernel import Initial, Shocks, model_variables
 from kzforecast.results.evaluate import make_getter, metric_status, target_values, years_needed
 from kzforecast.scenario import Scenario
@@ -122,7 +122,7 @@ def _level_output(scenario: Scenario, spec: str) -> tuple[str, Output]:
     """(label, the level of one variable in one year per path) for ``"VARIABLE:YEAR"``."""
     stat = parse_statistic(spec)
     if stat.kind != "mean":
-        raise ValueError(
+        raise ArgumentError(
             f"model_sobol_indices needs a per-path output, and {stat.label!r} is a statistic "
             "of a whole run; use 'VARIABLE:YEAR' (the level per path, averaged over "
             "paths_per_point), a Target, or tornado() for quantiles and sd"
@@ -150,7 +150,7 @@ def _model_output(
     if isinstance(target_or_statistic, str):
         label, out = _level_output(scenario, target_or_statistic)
         return label, out, history
-    raise TypeError(
+    raise ArgumentTypeError(
         "target_or_statistic must be a Target or a string 'VARIABLE:YEAR' such as "
         f"'vehicle_output:2030', got {type(target_or_statistic).__name__}"
     )
@@ -258,7 +258,7 @@ def _evaluate(
         values = run_kernel(scenario, p_all, shocks, init, shares)
         y = output(values)
         if not np.all(np.isfinite(y)):
-            raise ValueError(
+            raise ArgumentError(
                 f"the model output {label!r} is not finite on some paths (rows {r0}-{r1 - 1})"
             )
         per_row = y.reshape(n_var, r1 - r0, k).mean(axis=2)
@@ -272,9 +272,9 @@ def _check_counts(paths_per_point: object, batch_paths: object) -> int:
     """``paths_per_point`` as an int, both checked to be integers >= 1."""
     k = paths_per_point
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"paths_per_point must be an integer >= 1, got {k!r}")
+        raise ArgumentError(f"paths_per_point must be an integer >= 1, got {k!r}")
     if isinstance(batch_paths, bool) or not isinstance(batch_paths, int) or batch_paths < 1:
-        raise ValueError(f"batch_paths must be an integer >= 1, got {batch_paths!r}")
+        raise ArgumentError(f"batch_paths must be an integer >= 1, got {batch_paths!r}")
     return int(k)
 
 
@@ -408,7 +408,9 @@ def model_sobol_indices(
     """
     # Long only by its docstring (the estimators and how to read them): ~50 lines of code.
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}")
+        raise ArgumentTypeError(
+            f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}"
+        )
     n = check_n(n)
     if not is_power_of_two(n):
         warnings.warn(power_of_two_warning(n), UserWarning, stacklevel=2)

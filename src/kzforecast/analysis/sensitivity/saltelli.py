@@ -19,6 +19,8 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.stats import qmc
 
+from kzforecast.errors import ArgumentError, ArgumentTypeError
+
 __all__ = [
     "STREAM_KEY",
     "Arr",
@@ -54,9 +56,9 @@ class InputDistribution(Protocol):
 def check_n(n: object) -> int:
     """The base sample size as an int; ``TypeError``/``ValueError`` unless an integer >= 2."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise TypeError(f"n must be an integer >= 2, got {n!r}")
+        raise ArgumentTypeError(f"n must be an integer >= 2, got {n!r}")
     if n < 2:
-        raise ValueError(f"n must be >= 2 (base samples), got {n}")
+        raise ArgumentError(f"n must be >= 2 (base samples), got {n}")
     return int(n)
 
 
@@ -77,10 +79,12 @@ def power_of_two_warning(n: int) -> str:
 def check_bootstrap(bootstrap: object, confidence: float) -> tuple[int, float]:
     """``(bootstrap, confidence)`` checked: an integer >= 0 and a level in (0, 1)."""
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int | np.integer) or bootstrap < 0:
-        raise ValueError(f"bootstrap must be an integer >= 0 (0: no intervals), got {bootstrap!r}")
+        raise ArgumentError(
+            f"bootstrap must be an integer >= 0 (0: no intervals), got {bootstrap!r}"
+        )
     c = float(confidence)
     if not 0.0 < c < 1.0:
-        raise ValueError(f"confidence must lie in (0, 1), got {confidence!r}")
+        raise ArgumentError(f"confidence must lie in (0, 1), got {confidence!r}")
     return int(bootstrap), c
 
 
@@ -101,9 +105,9 @@ def inverse_cdf(name: str, dist: InputDistribution, u: Arr) -> Arr:
     """``dist.ppf(u)`` as float64, checked: same shape as ``u`` and finite."""
     x = np.asarray(dist.ppf(u), dtype=np.float64)
     if x.shape != u.shape:
-        raise ValueError(f"input {name!r}: ppf returned shape {x.shape} for {u.shape} uniforms")
+        raise ArgumentError(f"input {name!r}: ppf returned shape {x.shape} for {u.shape} uniforms")
     if not np.all(np.isfinite(x)):
-        raise ValueError(
+        raise ArgumentError(
             f"input {name!r}: ppf returned non-finite values; an unbounded distribution must "
             "map (0, 1) to finite numbers"
         )
@@ -114,7 +118,7 @@ def check_variance(fa: Arr, fb: Arr, what: str, over: str = "all sampled inputs"
     """Raise ``ValueError`` if the outputs of A and B together are constant."""
     both = np.concatenate([fa, fb])
     if not np.ptp(both) > 0:
-        raise ValueError(
+        raise ArgumentError(
             f"{what} is constant ({both[0]:g}) over {over}: its variance is 0 and "
             "variance-based indices are undefined"
         )

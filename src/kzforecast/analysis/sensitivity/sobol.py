@@ -28,6 +28,7 @@ from kzforecast.analysis.sensitivity.saltelli import (
     unit_samples,
 )
 from kzforecast.engine.seeding import SeedLike, block_generator, root_seed_sequence, seed_record
+from kzforecast.errors import ArgumentError, ArgumentTypeError
 
 __all__ = ["sobol_indices"]
 
@@ -36,16 +37,16 @@ def _check_outputs(y: ArrayLike, rows: int, what: str, inputs: Callable[[int], s
     try:
         arr = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{what} must return numbers, got {type(y).__name__}") from None
+        raise ArgumentError(f"{what} must return numbers, got {type(y).__name__}") from None
     if arr.shape != (rows,):
-        raise ValueError(
+        raise ArgumentError(
             f"{what} must return an array of shape ({rows},), one value per input row, "
             f"got shape {arr.shape}"
         )
     bad = ~np.isfinite(arr)
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise ArgumentError(
             f"{what} returned {int(bad.sum())} non-finite value(s) (NaN or inf) out of {rows}; "
             f"the first at row {j} ({inputs(j)}) is {arr[j]}"
         )
@@ -61,25 +62,25 @@ def _parse_distributions(distributions: object) -> tuple[list[str], list[InputDi
         items = []
         for k, item in enumerate(distributions):
             if not (isinstance(item, tuple | list) and len(item) == 2):
-                raise ValueError(
+                raise ArgumentError(
                     f"distributions[{k}] must be a (name, distribution) pair, got {item!r}"
                 )
             items.append((item[0], item[1]))
     else:
-        raise TypeError(
+        raise ArgumentTypeError(
             "distributions must be a mapping name -> distribution or a list of "
             f"(name, distribution) pairs, got {type(distributions).__name__}"
         )
     if not items:
-        raise ValueError("distributions is empty: at least one input is needed")
+        raise ArgumentError("distributions is empty: at least one input is needed")
     names = [str(k) for k, _ in items]
     dupes = sorted({x for x in names if names.count(x) > 1})
     if dupes:
-        raise ValueError(f"input names must be distinct; repeated: {', '.join(dupes)}")
+        raise ArgumentError(f"input names must be distinct; repeated: {', '.join(dupes)}")
     dists: list[InputDistribution] = []
     for name, d in zip(names, (d for _, d in items)):
         if not callable(getattr(d, "ppf", None)):
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"input {name!r}: a distribution needs a .ppf(u) method (inverse CDF), got "
                 f"{type(d).__name__}"
             )
@@ -181,7 +182,7 @@ def sobol_indices(
         warnings.warn(power_of_two_warning(n), UserWarning, stacklevel=2)
     bootstrap, confidence = check_bootstrap(bootstrap, confidence)
     if not callable(func):
-        raise TypeError(f"func must be callable, got {type(func).__name__}")
+        raise ArgumentTypeError(f"func must be callable, got {type(func).__name__}")
     root = root_seed_sequence(seed)
     ua, ub = unit_samples(n, len(names), block_generator(root, STREAM_KEY, 0))
     xa = np.column_stack(

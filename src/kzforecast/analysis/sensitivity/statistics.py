@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 
+from kzforecast.errors import ArgumentError
 from kzforecast.model.kernel import VARIABLES, model_variables
 from kzforecast.results.simulation import Simulation
 from kzforecast.scenario import Scenario
@@ -38,12 +39,12 @@ class Statistic:
         """Raise ``ValueError`` unless ``scenario`` simulates this variable in this year."""
         simulated = model_variables(scenario.model)
         if self.variable not in simulated:
-            raise ValueError(
+            raise ArgumentError(
                 f"statistic {self.label!r}: a {scenario.model} scenario does not simulate "
                 f"{self.variable!r}; it simulates {', '.join(simulated)}"
             )
         if self.year not in {int(y) for y in scenario.years}:
-            raise ValueError(
+            raise ArgumentError(
                 f"statistic {self.label!r}: year {self.year} is not simulated; the scenario "
                 f"covers {scenario.as_of + 1}-{scenario.horizon}"
             )
@@ -72,18 +73,20 @@ def parse_statistic(spec: str) -> Statistic:
         parts = ["mean", *parts]
     form = "'mean:VARIABLE:YEAR', 'sd:VARIABLE:YEAR' or 'pNN:VARIABLE:YEAR' (e.g. p50)"
     if len(parts) != 3:
-        raise ValueError(f"statistic {spec!r} is not of the form {form}")
+        raise ArgumentError(f"statistic {spec!r} is not of the form {form}")
     kind, variable, year_text = (p.strip() for p in parts)
     if not _STAT.match(kind):
-        raise ValueError(f"statistic {spec!r}: unknown statistic {kind!r}; use {form}")
+        raise ArgumentError(f"statistic {spec!r}: unknown statistic {kind!r}; use {form}")
     if variable not in VARIABLES:
-        raise ValueError(
+        raise ArgumentError(
             f"statistic {spec!r}: unknown variable {variable!r}; available: {', '.join(VARIABLES)}"
         )
     try:
         year = int(year_text)
     except ValueError:
-        raise ValueError(f"statistic {spec!r}: year {year_text!r} is not a whole number") from None
+        raise ArgumentError(
+            f"statistic {spec!r}: year {year_text!r} is not a whole number"
+        ) from None
     label = f"{kind}:{variable}:{year}"
     if kind == "mean":
         return Statistic("mean", math.nan, variable, year, label)

@@ -13,7 +13,7 @@ from kzforecast.analysis.sensitivity.statistics import parse_statistic, target_l
 from kzforecast.engine import Engine
 from kzforecast.engine.seeding import SeedLike, root_seed_sequence, seed_record
 from kzforecast.engine.simulate import DEFAULT_PATHS, simulate
-from kzforecast.errors import TargetError
+from kzforecast.errors import ArgumentError, ArgumentTypeError, TargetError
 from kzforecast.results.check import check
 from kzforecast.results.simulation import Simulation
 from kzforecast.scenario import Scenario
@@ -49,7 +49,7 @@ def _callable_output(
     def output(sim: Simulation) -> float:
         value = float(func(sim))
         if not math.isfinite(value):
-            raise ValueError(f"the statistic {label!r} returned {value}, not a finite number")
+            raise ArgumentError(f"the statistic {label!r} returned {value}, not a finite number")
         return value
 
     return output
@@ -69,7 +69,7 @@ def _output(
     if callable(target_or_statistic):
         label = getattr(target_or_statistic, "__name__", "callable")
         return label, _callable_output(target_or_statistic, label), None
-    raise TypeError(
+    raise ArgumentTypeError(
         "target_or_statistic must be a Target, a string like 'mean:vehicle_output:2030' "
         f"or a callable Simulation -> float, got {type(target_or_statistic).__name__}"
     )
@@ -158,9 +158,11 @@ def tornado(
     """
     # Long only by its numpydoc docstring: ~65 lines of code, the signature included.
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}")
+        raise ArgumentTypeError(
+            f"scenario must be a kzforecast.Scenario, got {type(scenario).__name__}"
+        )
     if not (0.0 < float(low) < float(high) < 1.0):
-        raise ValueError(f"need 0 < low < high < 1, got low={low}, high={high}")
+        raise ArgumentError(f"need 0 < low < high < 1, got low={low}, high={high}")
     all_params = scenario.parameters()
     chosen = choose_parameters(scenario, parameters, allow_fixed=True)
     label, output, targets = _output(scenario, target_or_statistic)
