@@ -109,3 +109,18 @@ def test_views(run: tuple[Simulation, pd.DataFrame, dict[str, bytes]]) -> None:
     assert len(lines) == len(table)
     assert "past: missed" in check_table_text(table)
     assert check_table_html(table).count("<tr>") == len(table) + 1
+
+
+def test_the_report_warns_when_plausible_ranges_are_switched_off(
+    run: tuple[Simulation, pd.DataFrame, dict[str, bytes]],
+) -> None:
+    assert "allow_implausible" not in _html(run)
+    data = Scenario.builtin("baseline").to_dict()
+    data["allow_implausible"] = True
+    # a drift outside [-1, 1]: refused without the flag
+    data["blocks"]["market"]["mu_M"] = {"dist": "normal", "mean": 1.5, "sd": 0.05}
+    scenario = Scenario.from_dict(data)
+    sim = simulate(scenario, paths=1024, seed=1, targets=select_targets("in-force", 2025))
+    files = build_report(sim, check(sim))
+    page = files["report.html"].decode("utf-8")
+    assert "<code>allow_implausible = true</code>" in page

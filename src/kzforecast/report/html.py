@@ -18,6 +18,7 @@ from kzforecast._io import atomic_write_bytes
 from kzforecast.report import sections as sec
 from kzforecast.results.format import label_lookup
 from kzforecast.results.simulation import Simulation
+from kzforecast.scenario import Scenario
 
 __all__ = ["build_report", "write_report"]
 
@@ -32,6 +33,7 @@ main{max-width:1000px;margin:0 auto;padding:1em}
 h1{font-size:1.5em;line-height:1.25;margin:.4em 0}h2{font-size:1.2em;margin-top:1.8em;
 border-bottom:1px solid #ddd;padding-bottom:.2em}
 .note{color:#555;font-size:.85em}
+.warn{border-left:4px solid #D55E00;padding:.4em .8em;background:#fff4ec}
 .id{color:#777;font-size:.75em;font-family:ui-monospace,Menlo,Consolas,monospace;
 overflow-wrap:anywhere}
 img{max-width:100%;height:auto}
@@ -151,6 +153,17 @@ def _reproducibility(simulation: Simulation) -> str:
     )
 
 
+def _implausible_warning(scenario: Scenario) -> str:
+    """A visible warning when the scenario switched off the plausible-range checks."""
+    if not scenario.allow_implausible:
+        return ""
+    return (
+        "<p class='warn'><strong>Warning:</strong> this scenario sets "
+        "<code>allow_implausible = true</code>: some of its values lie outside the plausible "
+        "ranges of docs/errors.md, and the results rest on them.</p>"
+    )
+
+
 def _html(
     simulation: Simulation, table: pd.DataFrame, charts: list[tuple[str, bytes]], p_png: bytes
 ) -> str:
@@ -166,6 +179,7 @@ def _html(
         f"<p>{html.escape(sc.description)}</p>",
         f"<p class='note'>Data as of {sc.as_of}; simulated {sc.as_of + 1}-{sc.horizon} with "
         f"{simulation.n_paths:,} paths. Details at the end.</p>",
+        _implausible_warning(sc),
         sec.headline(simulation, table, labels),
         "<h2>Open targets</h2>",
         sec.open_table(table, labels),
