@@ -19,7 +19,6 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
-from scipy.stats import qmc
 
 from kzforecast.engine.seeding import GRID_BLOCK, STREAM, block_generator
 from kzforecast.engine.workspace import Workspace
@@ -148,6 +147,8 @@ def _sobol_design(
 ) -> Arr:
     root = np.random.SeedSequence(entropy, spawn_key=spawn_key)
     gen = block_generator(root, block, STREAM["sobol"])
+    from scipy.stats import qmc  # only for sampling='sobol': scipy.stats costs ~0.5 s to import
+
     u = qmc.Sobol(dims, scramble=True, seed=gen).random_base2(int(math.log2(GRID_BLOCK)))
     out = np.ascontiguousarray(u.T)  # (dims, GRID_BLOCK)
     out.setflags(write=False)

@@ -7,6 +7,10 @@ returns a matplotlib Figure (not attached to pyplot: save it with
 * :func:`pit_chart` - histogram of the PIT values of the model and the naive benchmark;
 * :func:`coverage_chart` - empirical against nominal coverage of the central intervals;
 * :func:`fan_charts` - the forecast fans of each vintage against the realized values.
+
+Colours are the Okabe-Ito palette; numbers are written by
+:mod:`kzforecast.results.format` (years as integers, levels with thousands
+separators, shares as percentages).
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ import numpy as np
 
 from kzforecast.analysis.backtest import LEVELS, BacktestResult
 from kzforecast.analysis.backtest.result import span_text
+from kzforecast.report.plots import BLUE, VERMILLION
+from kzforecast.results.format import number, pct, year
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = ["coverage_chart", "fan_charts", "pit_chart"]
@@ -31,6 +38,28 @@ def _figure(width: float, height: float) -> Figure:
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("charts need matplotlib: install kzforecast[plot]") from None
     return Figure(figsize=(width, height))
+
+
+_ORANGE = "#E69F00"  # Okabe-Ito orange (BLUE, VERMILLION: Okabe-Ito too)
+_SKY = "#56B4E9"  # Okabe-Ito sky blue
+_METHOD_COLOURS = {"model": BLUE, "naive": _ORANGE}
+
+
+def _percent_axis(ax: Axes, which: str) -> None:
+    """Ticks of ``which`` axis ("x" or "y") written as percentages."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis = ax.xaxis if which == "x" else ax.yaxis
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: pct(v, digits=0)))
+
+
+def _year_level_axes(ax: Axes) -> None:
+    """Integer years on x, vehicle counts with thousands separators on y."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: year(round(v))))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, "vehicles per year")))
 
 
 def pit_chart(result: BacktestResult, *, bins: int = 5) -> Figure:
@@ -68,7 +97,8 @@ def pit_chart(result: BacktestResult, *, bins: int = 5) -> Figure:
             dens,
             width=width,
             align="edge",
-            label=f"{m} (n={pit.size})",
+            color=_METHOD_COLOURS[m],
+            label=f"{m} (n={pit.size:,})",
         )
     if n_max:
         p = 1.0 / bins
@@ -112,11 +142,14 @@ def coverage_chart(result: BacktestResult) -> Figure:
             yerr=err,
             fmt="o",
             capsize=3,
-            label=f"{m} (n={n}; bars: +-2 binomial SE)",
+            color=_METHOD_COLOURS[m],
+            label=f"{m} (n={n:,}; bars: +-2 binomial SE)",
         )
     ax.set_xlim(0.4, 1.0)
     ax.set_ylim(0.0, 1.02)
     ax.set_xlabel("nominal coverage")
+    _percent_axis(ax, "x")
+    _percent_axis(ax, "y")
     ax.set_ylabel("share of outcomes inside the interval")
     ax.set_title("Interval coverage")
     ax.legend(fontsize=8, loc="lower right")
@@ -157,14 +190,18 @@ def fan_charts(result: BacktestResult, *, method: Literal["model", "naive"] = "m
         if len(bnd):
             ax.plot(bnd.index, bnd["value"], "k^", ms=5, mfc="none", label="lower bound")
         if len(f):
-            ax.fill_between(f["year"], f["p05"], f["p95"], color="C0", alpha=0.2, label="90%")
-            ax.fill_between(f["year"], f["p25"], f["p75"], color="C0", alpha=0.4, label="50%")
-            ax.plot(f["year"], f["p50"], color="C0", lw=1.5, label="median")
+            ax.fill_between(
+                f["year"], f["p05"], f["p95"], color=_SKY, alpha=0.45, lw=0, label="90%"
+            )
+            ax.fill_between(
+                f["year"], f["p25"], f["p75"], color=BLUE, alpha=0.45, lw=0, label="50%"
+            )
+            ax.plot(f["year"], f["p50"], color=BLUE, lw=1.5, label="median")
         t = scores[(scores["vintage"] == v) & (scores["method"] == "target")]
         if len(t):
-            ax.plot(t["year"], t["median"], "rx", ms=7, label="official target")
-        ax.set_title(f"vintage {v}")
-        ax.ticklabel_format(axis="y", style="plain")
+            ax.plot(t["year"], t["median"], "x", color=VERMILLION, ms=7, label="official target")
+        ax.set_title(f"vintage {year(v)}")
+        _year_level_axes(ax)
     for ax in axes[len(vint) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7, loc="upper left")
