@@ -76,12 +76,15 @@ def _effective(table: pd.DataFrame) -> pd.DataFrame:
     moves = (table["output_low"].to_numpy(float) != base) | (
         table["output_high"].to_numpy(float) != base
     )
-    kept = table.loc[moves].copy()
-    kept["_order"] = np.maximum(
-        (kept["output_low"] - kept["base"]).abs(), (kept["output_high"] - kept["base"]).abs()
+    kept = table.loc[moves]
+    reach = np.maximum(
+        (kept["output_low"] - kept["base"]).abs().to_numpy(float),
+        (kept["output_high"] - kept["base"]).abs().to_numpy(float),
     )
-    kept = kept.sort_values(["swing", "_order"], ascending=False, kind="stable")
-    return kept.drop(columns="_order").reset_index(drop=True)
+    # largest swing first; ties (e.g. both quantiles move the output the same way) by reach
+    order = np.lexsort((-reach, -kept["swing"].to_numpy(float)))
+    ranked: pd.DataFrame = kept.iloc[order]
+    return ranked.reset_index(drop=True)
 
 
 def _tornado_bars(ax: Axes, table: pd.DataFrame, base: float, unit: str) -> None:
