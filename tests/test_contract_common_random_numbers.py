@@ -7,7 +7,7 @@ parameter never lowers any path's output, and target probabilities never fall.
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kzforecast import Scenario, simulate
@@ -40,9 +40,11 @@ def test_raising_market_growth_never_lowers_p_met(data: st.DataObject, scenario:
     (kzforecast.testing.assert_monotone)."""
     years = (scenario.as_of + 1, scenario.horizon)
     target = data.draw(targets(["vehicle_output"], years=years, comparisons=[">="]))
-    pathwise = target.transform != "ratio_to_base" or target.base_year == scenario.as_of
-    assert_monotone(scenario, "blocks.market.mu_M", target, paths=1000, seed=17,
-                    pathwise=pathwise)  # fmt: skip
+    # growth between two simulated years (Q_due / Q_base, base after the as-of year) is not
+    # monotone in a growth lever: raising it raises the base too. The contract (DESIGN.md
+    # section 4) is for readings of output itself, and for growth from the known as-of level.
+    assume(target.transform != "ratio_to_base" or target.base_year == scenario.as_of)
+    assert_monotone(scenario, "blocks.market.mu_M", target, paths=1000, seed=17)
 
 
 def test_identical_scenarios_share_every_draw() -> None:
